@@ -136,12 +136,14 @@ fn render(
     file: &emit::File,
     cache: Option<&dyn FormatCache>,
 ) -> GeneratedFile {
-    let (path, tokens) = (file.path(), file.emit(provider));
-    let contents = match cache {
-        None => format::render(tokens),
-        Some(cache) => format::render_cached(&format!("{}/{path}", provider.name), tokens, cache),
+    let (path, emitted) = (file.path(), file.emit(provider));
+    let formatted = match cache {
+        None => format::render(emitted.tokens),
+        Some(cache) => {
+            format::render_cached(&format!("{}/{path}", provider.name), emitted.tokens, cache)
+        }
     };
-    GeneratedFile { path, contents }
+    GeneratedFile { path, contents: format!("{}\n{formatted}{}", format::HEADER, emitted.text) }
 }
 
 /// A provider's formatted files, with the overview after them.

@@ -3,107 +3,124 @@
 //! builds requests from it; the dynamic entry point, shells and simulators read it.
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
-use proc_macro2::TokenStream;
-use quote::quote;
 
 use super::rust;
+use super::text::{option_string, slice, string, strings, Lines};
 use crate::docs;
 use crate::ir::{
     Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Model, Operation, Paging,
     Param, PathPart, Provider, ResourceHandle, Ty,
 };
 
-pub fn file(p: &Provider) -> TokenStream {
-    let entries = p.operations.iter().map(|op| entry(p, op));
-    let names = p.operations.iter().map(rust::info_name);
+/// The file, laid out as text: it is data only, and the largest file of each crate.
+pub fn file(p: &Provider) -> String {
+    let mut out = Lines::default();
+    out.line(
+        "//! Every operation of this API as data: what it does, its parameters and its wire form",
+    );
+    out.line("//! ([`CATALOG`]), and the types that describe them.");
+    out.line("pub use cloud_sdks_runtime::catalog::*;");
+    out.line("/// Every operation of this API, in the order of its documentation.");
+    out.open("pub static CATALOG: Catalog = Catalog {");
+    out.field("provider", &string(&p.name));
+    list(&mut out, "operations", p.operations.iter().map(|op| format!("&{}", rust::info_name(op))));
     let aliases = p.handles.iter().flat_map(|h| {
         h.methods.iter().map(move |m| {
             let alias = format!("{}.{}", h.name.to_upper_camel_case(), m.name);
-            let operation = &m.operation;
-            quote!((#alias, #operation))
+            format!("({}, {})", string(&alias), string(&m.operation))
         })
     });
-    let provider = &p.name;
-    let models = p.models.iter().map(|m| model_info(p, m));
-    let model_names = p.models.iter().map(|m| model_static(&m.name));
-    let waits = p.handles.iter().filter_map(wait_info);
-    let reads_first = p.operations.iter().filter_map(read_first_info);
-    quote! {
-        //! Every operation of this API as data: what it does, its parameters and its wire form
-        //! ([`CATALOG`]), and the types that describe them.
-        pub use cloud_sdks_runtime::catalog::*;
-
-        /// Every operation of this API, in the order of its documentation.
-        pub static CATALOG: Catalog = Catalog {
-            provider: #provider,
-            operations: &[#(&#names),*],
-            aliases: &[#(#aliases),*],
-            models: &[#(&#model_names),*],
-            waits: &[#(#waits),*],
-            reads_first: &[#(#reads_first),*],
-        };
-
-        #(#entries)*
-        #(#models)*
+    list(&mut out, "aliases", aliases);
+    list(&mut out, "models", p.models.iter().map(|m| format!("&{}", model_static(&m.name))));
+    if p.handles.iter().all(|h| h.wait.is_none()) {
+        out.field("waits", "&[]");
+    } else {
+        out.open("waits: &[");
+        for h in &p.handles {
+            wait_info(&mut out, h);
+        }
+        out.close("],");
     }
+    list(&mut out, "reads_first", p.operations.iter().filter_map(read_first_info));
+    out.close("};");
+    for op in &p.operations {
+        entry(&mut out, p, op);
+    }
+    for m in &p.models {
+        model_info(&mut out, p, m);
+    }
+    out.finish()
+}
+
+/// `name: &[…],` with one item per line.
+fn list(out: &mut Lines, name: &str, items: impl Iterator<Item = String>) {
+    let mut items = items.peekable();
+    if items.peek().is_none() {
+        return out.field(name, "&[]");
+    }
+    out.open(&format!("{name}: &["));
+    for item in items {
+        out.line(&format!("{item},"));
+    }
+    out.close("],");
 }
 
 /// The `ReadFirst` entry of an operation that reads before it changes.
-fn read_first_info(op: &Operation) -> Option<TokenStream> {
+fn read_first_info(op: &Operation) -> Option<String> {
     let read = op.read_first.as_ref()?;
-    let (operation, into, members) = (&op.name, &read.into, &read.members);
-    Some(quote!(ReadFirst { operation: #operation, into: #into, members: &[#(#members),*] }))
+    Some(format!(
+        "ReadFirst {{ operation: {}, into: {}, members: {} }}",
+        string(&op.name),
+        string(&read.into),
+        strings(&read.members)
+    ))
 }
 
 /// A model's catalog entry: `NewDatacenter` → `MODEL_NEW_DATACENTER`.
-fn model_static(name: &str) -> proc_macro2::Ident {
-    quote::format_ident!("MODEL_{}", name.to_snake_case().to_uppercase())
+fn model_static(name: &str) -> String {
+    format!("MODEL_{}", name.to_snake_case().to_uppercase())
 }
 
-fn model_info(p: &Provider, m: &Model) -> TokenStream {
-    let static_name = model_static(&m.name);
-    let name = &m.name;
-    let doc = docs::prose(&m.doc);
-    let (input, output) = (m.input, m.output);
-    let fields = m.fields.iter().map(|f| {
-        let field = &f.rust;
-        let wire = f.wire.join(".");
-        let ty = ty(p, &f.ty);
-        let doc = docs::prose(&f.doc);
-        // only what differs from `FieldInfo::BASE`
-        let required = f.required.then(|| quote!(required: true,));
-        let secret = f.secret.then(|| quote!(secret: true,));
-        let limits = (!f.constraints.is_empty()).then(|| {
-            let limits = limits(&f.constraints);
-            quote!(limits: #limits,)
-        });
-        quote! {
-            FieldInfo { name: #field, wire: #wire, ty: #ty, #required #secret doc: #doc, #limits ..FieldInfo::BASE }
-        }
-    });
-    quote! {
-        static #static_name: ModelInfo = ModelInfo {
-            name: #name,
-            doc: #doc,
-            input: #input,
-            output: #output,
-            fields: &[#(#fields),*],
-        };
+fn model_info(out: &mut Lines, p: &Provider, m: &Model) {
+    out.open(&format!("static {}: ModelInfo = ModelInfo {{", model_static(&m.name)));
+    out.field("name", &string(&m.name));
+    out.field("doc", &string(&docs::prose(&m.doc)));
+    out.field("input", &m.input.to_string());
+    out.field("output", &m.output.to_string());
+    if m.fields.is_empty() {
+        out.field("fields", "&[]");
+    } else {
+        fields(out, p, m);
     }
+    out.close("};");
 }
 
-fn entry(p: &Provider, op: &Operation) -> TokenStream {
-    let static_name = rust::info_name(op);
-    let name = &op.name;
-    let summary = docs::summary(&op.doc);
-    let doc = docs::prose(&op.doc);
-    let deprecated = option_str(op.deprecated.as_deref());
+fn fields(out: &mut Lines, p: &Provider, m: &Model) {
+    out.open("fields: &[");
+    for f in &m.fields {
+        out.open("FieldInfo {");
+        out.field("name", &string(&f.rust));
+        out.field("wire", &string(&f.wire.join(".")));
+        out.field("ty", &ty(p, &f.ty));
+        // only what differs from `FieldInfo::BASE`
+        if f.required {
+            out.field("required", "true");
+        }
+        if f.secret {
+            out.field("secret", "true");
+        }
+        out.field("doc", &string(&docs::prose(&f.doc)));
+        limits(out, &f.constraints);
+        out.line("..FieldInfo::BASE");
+        out.close("},");
+    }
+    out.close("],");
+}
+
+fn entry(out: &mut Lines, p: &Provider, op: &Operation) {
     let (method, path, body) = match &op.http {
         Http::Rest { method, path, body } => {
-            let verb = proc_macro2::Ident::new(
-                &method.to_lowercase().to_upper_camel_case(),
-                proc_macro2::Span::call_site(),
-            );
+            let verb = method.to_lowercase().to_upper_camel_case();
             let template: String = path
                 .iter()
                 .map(|part| match part {
@@ -114,210 +131,186 @@ fn entry(p: &Provider, op: &Operation) -> TokenStream {
             let has_members =
                 op.params.iter().any(|p| matches!(p.location, Location::Body | Location::Form));
             let body = match body {
-                BodyEncoding::Form => quote!(BodyKind::Form),
-                BodyEncoding::Json if has_members => quote!(BodyKind::Json),
-                BodyEncoding::Json => quote!(BodyKind::None),
+                BodyEncoding::Form => "Form",
+                BodyEncoding::Json if has_members => "Json",
+                BodyEncoding::Json => "None",
             };
-            (quote!(Verb::#verb), template, body)
+            (verb, template, body)
         }
-        Http::Memset => (quote!(Verb::Post), format!("/json/{}", op.name), quote!(BodyKind::Named)),
+        Http::Memset => ("Post".to_owned(), format!("/json/{}", op.name), "Named"),
     };
-    let params = op.params.iter().map(|param| param_info(p, param));
     let success: &[u16] = if op.success.is_empty() { &p.success } else { &op.success };
-    let idempotent = op.idempotent;
     let answer = match op.answer {
-        Answer::Nothing => quote!(AnswerKind::Nothing),
-        Answer::Value(_) => quote!(AnswerKind::Value),
-        Answer::Accepted(_) => quote!(AnswerKind::Accepted),
-        Answer::Job { .. } | Answer::JobOrState(_) => quote!(AnswerKind::Job),
+        Answer::Nothing => "Nothing",
+        Answer::Value(_) => "Value",
+        Answer::Accepted(_) => "Accepted",
+        Answer::Job { .. } | Answer::JobOrState(_) => "Job",
     };
-    let returns = option_str(op.returns.as_ref().map(|t| t.to_string()).as_deref());
+    let returns = op.returns.as_ref().map(|t| t.to_string());
     let pages = match &op.paging {
-        Some(Paging { page, per_page, first, size, .. }) => {
-            quote!(Some(PageInfo { page: #page, per_page: #per_page, first: #first, size: #size }))
-        }
-        None => quote!(None),
+        Some(Paging { page, per_page, first, size, .. }) => format!(
+            "Some(PageInfo {{ page: {}, per_page: {}, first: {first}, size: {size} }})",
+            string(page),
+            string(per_page)
+        ),
+        None => "None".to_owned(),
     };
-    quote! {
-        pub(crate) static #static_name: OperationInfo = OperationInfo {
-            name: #name,
-            summary: #summary,
-            doc: #doc,
-            deprecated: #deprecated,
-            method: #method,
-            path: #path,
-            body: #body,
-            params: &[#(#params),*],
-            success: &[#(#success),*],
-            idempotent: #idempotent,
-            answer: #answer,
-            returns: #returns,
-            pages: #pages,
-        };
+    out.open(&format!(
+        "pub(crate) static {}: OperationInfo = OperationInfo {{",
+        rust::info_name(op)
+    ));
+    out.field("name", &string(&op.name));
+    out.field("summary", &string(&docs::summary(&op.doc)));
+    out.field("doc", &string(&docs::prose(&op.doc)));
+    out.field("deprecated", &option_string(op.deprecated.as_deref()));
+    out.field("method", &format!("Verb::{method}"));
+    out.field("path", &string(&path));
+    out.field("body", &format!("BodyKind::{body}"));
+    if op.params.is_empty() {
+        out.field("params", "&[]");
+    } else {
+        out.open("params: &[");
+        for param in &op.params {
+            param_info(out, p, param);
+        }
+        out.close("],");
     }
+    out.field("success", &slice(success.iter().map(u16::to_string)));
+    out.field("idempotent", &op.idempotent.to_string());
+    out.field("answer", &format!("AnswerKind::{answer}"));
+    out.field("returns", &option_string(returns.as_deref()));
+    out.field("pages", &pages);
+    out.close("};");
 }
 
 /// A handle's wait as data, for callers that wait without its Rust type (the shells).
-fn wait_info(h: &ResourceHandle) -> Option<TokenStream> {
-    let w = h.wait.as_ref()?;
-    let id = &h.id;
-    let operation = &w.operation;
-    let state: Vec<&str> = w.state.iter().flat_map(|step| step.wire.split('.')).collect();
-    let (done, failed) = (&w.done, &w.failed);
-    let (interval, timeout) = (w.interval_secs, w.timeout_secs);
-    Some(quote! {
-        WaitInfo {
-            id: #id,
-            operation: #operation,
-            state: &[#(#state),*],
-            done: &[#(#done),*],
-            failed: &[#(#failed),*],
-            interval_secs: #interval,
-            timeout_secs: #timeout,
-        }
-    })
+fn wait_info(out: &mut Lines, h: &ResourceHandle) {
+    let Some(w) = &h.wait else { return };
+    let state = w.state.iter().flat_map(|step| step.wire.split('.'));
+    out.open("WaitInfo {");
+    out.field("id", &string(&h.id));
+    out.field("operation", &string(&w.operation));
+    out.field("state", &strings(state));
+    out.field("done", &strings(&w.done));
+    out.field("failed", &strings(&w.failed));
+    out.field("interval_secs", &w.interval_secs.to_string());
+    out.field("timeout_secs", &w.timeout_secs.to_string());
+    out.close("},");
 }
 
-fn param_info(p: &Provider, param: &Param) -> TokenStream {
-    let name = &param.name;
-    let wire = param.wire.join(".");
+fn param_info(out: &mut Lines, p: &Provider, param: &Param) {
     let location = match param.location {
-        Location::Path => quote!(Location::Path),
-        Location::Query => quote!(Location::Query),
-        Location::Body => quote!(Location::Body),
-        Location::Form => quote!(Location::Form),
-        Location::Named => quote!(Location::Named),
+        Location::Path => "Path",
+        Location::Query => "Query",
+        Location::Body => "Body",
+        Location::Form => "Form",
+        Location::Named => "Named",
     };
-    let ty = ty(p, &param.ty);
+    out.open("ParamInfo {");
+    out.field("name", &string(&param.name));
+    out.field("wire", &string(&param.wire.join(".")));
+    out.field("location", &format!("Location::{location}"));
+    out.field("ty", &ty(p, &param.ty));
     // only what differs from `ParamInfo::BASE`
-    let flag = |on: bool, name: &str| {
-        let name = proc_macro2::Ident::new(name, proc_macro2::Span::call_site());
-        on.then(|| quote!(#name: true,))
-    };
-    let required = flag(param.required, "required");
-    let allow_slash = flag(param.allow_slash, "allow_slash");
-    let flatten = flag(param.flatten, "flatten");
-    let nullable = flag(param.nullable, "nullable");
-    let secret = flag(param.secret, "secret");
-    let default = param.default.as_ref().map(|default| {
+    if param.required {
+        out.field("required", "true");
+    }
+    if let Some(default) = &param.default {
         let literal = match default {
-            Literal::String(s) | Literal::Enum(_, s) => quote!(Literal::String(#s)),
-            Literal::Integer(i) => quote!(Literal::Integer(#i)),
-            Literal::Number(n) => quote!(Literal::Number(#n)),
-            Literal::Boolean(b) => quote!(Literal::Boolean(#b)),
+            Literal::String(s) | Literal::Enum(_, s) => format!("String({})", string(s)),
+            Literal::Integer(i) => format!("Integer({i})"),
+            Literal::Number(n) => format!("Number({})", number(*n)),
+            Literal::Boolean(b) => format!("Boolean({b})"),
         };
-        quote!(default: Some(#literal),)
-    });
-    let deprecated = param.deprecated.as_deref().map(|note| quote!(deprecated: Some(#note),));
-    let doc = docs::prose(&param.doc);
-    let limits = (!param.constraints.is_empty()).then(|| {
-        let limits = limits(&param.constraints);
-        quote!(limits: #limits,)
-    });
-    quote! {
-        ParamInfo {
-            name: #name,
-            wire: #wire,
-            location: #location,
-            ty: #ty,
-            #required
-            #default
-            #allow_slash
-            #flatten
-            #nullable
-            #secret
-            #deprecated
-            doc: #doc,
-            #limits
-            ..ParamInfo::BASE
+        out.field("default", &format!("Some(Literal::{literal})"));
+    }
+    for (on, flag) in [
+        (param.allow_slash, "allow_slash"),
+        (param.flatten, "flatten"),
+        (param.nullable, "nullable"),
+        (param.secret, "secret"),
+    ] {
+        if on {
+            out.field(flag, "true");
         }
     }
+    if let Some(note) = &param.deprecated {
+        out.field("deprecated", &format!("Some({})", string(note)));
+    }
+    out.field("doc", &string(&docs::prose(&param.doc)));
+    limits(out, &param.constraints);
+    out.line("..ParamInfo::BASE");
+    out.close("},");
 }
 
-fn ty(p: &Provider, t: &Ty) -> TokenStream {
+fn ty(p: &Provider, t: &Ty) -> String {
     match t {
-        Ty::String => quote!(Type::String),
-        Ty::Integer => quote!(Type::Integer),
-        Ty::Number => quote!(Type::Number),
-        Ty::Boolean => quote!(Type::Boolean),
-        Ty::Json => quote!(Type::Json),
-        Ty::Date => quote!(Type::Date),
-        Ty::List(item) => {
-            let item = ty(p, item);
-            quote!(Type::List(&#item))
-        }
-        Ty::Map(item) => {
-            let item = ty(p, item);
-            quote!(Type::Map(&#item))
-        }
-        Ty::Model(name) => quote!(Type::Model(#name)),
+        Ty::String => "Type::String".to_owned(),
+        Ty::Integer => "Type::Integer".to_owned(),
+        Ty::Number => "Type::Number".to_owned(),
+        Ty::Boolean => "Type::Boolean".to_owned(),
+        Ty::Json => "Type::Json".to_owned(),
+        Ty::Date => "Type::Date".to_owned(),
+        Ty::List(item) => format!("Type::List(&{})", ty(p, item)),
+        Ty::Map(item) => format!("Type::Map(&{})", ty(p, item)),
+        Ty::Model(name) => format!("Type::Model({})", string(name)),
         Ty::Enum(name) => {
             let values = p
                 .enums
                 .iter()
                 .find(|e| &e.name == name)
-                .map(|e| e.values.iter().map(|v| v.value.clone()).collect::<Vec<_>>())
+                .map(|e| e.values.iter().map(|v| v.value.as_str()).collect::<Vec<_>>())
                 .unwrap_or_default();
-            quote!(Type::Enum(#name, &[#(#values),*]))
+            format!("Type::Enum({}, {})", string(name), strings(values))
         }
     }
 }
 
-fn limits(c: &Constraints) -> TokenStream {
+/// `limits: Limits { … },` for a member with rules; nothing for one without.
+fn limits(out: &mut Lines, c: &Constraints) {
     if c.is_empty() {
-        return quote!(Limits::NONE);
+        return;
     }
-    let mut set = Vec::new();
     let bound = |b: &Bound| match b {
-        Bound::Integer(i) => *i as f64,
-        Bound::Number(n) => *n,
+        Bound::Integer(i) => number(*i as f64),
+        Bound::Number(n) => number(*n),
     };
-    if let Some(min) = &c.min {
-        let min = bound(min);
-        set.push(quote!(min: Some(#min)));
-    }
-    if let Some(max) = &c.max {
-        let max = bound(max);
-        set.push(quote!(max: Some(#max)));
-    }
-    if let Some(factor) = c.multiple_of {
-        set.push(quote!(multiple_of: Some(#factor)));
-    }
-    if let Some(n) = c.min_length {
-        set.push(quote!(min_length: Some(#n)));
-    }
-    if let Some(n) = c.max_length {
-        set.push(quote!(max_length: Some(#n)));
-    }
-    if let Some(chars) = &c.chars {
-        set.push(quote!(chars: Some(#chars)));
-    }
-    if let Some(chars) = &c.forbidden_chars {
-        set.push(quote!(forbidden_chars: Some(#chars)));
+    let some = |value: String| format!("Some({value})");
+    out.open("limits: Limits {");
+    let set = [
+        ("min", c.min.as_ref().map(bound)),
+        ("max", c.max.as_ref().map(bound)),
+        ("multiple_of", c.multiple_of.map(|n| n.to_string())),
+        ("min_length", c.min_length.map(|n| n.to_string())),
+        ("max_length", c.max_length.map(|n| n.to_string())),
+        ("chars", c.chars.as_deref().map(string)),
+        ("forbidden_chars", c.forbidden_chars.as_deref().map(string)),
+    ];
+    for (name, value) in set {
+        if let Some(value) = value {
+            out.field(name, &some(value));
+        }
     }
     if !c.values.is_empty() {
-        let values = &c.values;
-        set.push(quote!(values: &[#(#values),*]));
+        out.field("values", &strings(&c.values));
     }
     if let Some(separator) = &c.separator {
-        set.push(quote!(separator: Some(#separator)));
+        out.field("separator", &some(string(separator)));
     }
     if !c.int_values.is_empty() {
-        let values = &c.int_values;
-        set.push(quote!(int_values: &[#(#values),*]));
+        out.field("int_values", &slice(c.int_values.iter().map(i64::to_string)));
     }
     if let Some(n) = c.min_items {
-        set.push(quote!(min_items: Some(#n)));
+        out.field("min_items", &some(n.to_string()));
     }
     if let Some(n) = c.max_items {
-        set.push(quote!(max_items: Some(#n)));
+        out.field("max_items", &some(n.to_string()));
     }
-    quote!(Limits { #(#set,)* ..Limits::NONE })
+    out.line("..Limits::NONE");
+    out.close("},");
 }
 
-fn option_str(value: Option<&str>) -> TokenStream {
-    match value {
-        Some(text) => quote!(Some(#text)),
-        None => quote!(None),
-    }
+/// An `f64` as a literal that reads back as the same value (`2.0`, `0.5`, `1e-7`).
+fn number(n: f64) -> String {
+    format!("{n:?}")
 }

@@ -1,14 +1,14 @@
-//! `Deserialize` of a generated struct (a model or an operation's arguments), through the
-//! runtime's `struct_de`: an `index` match of the member names and one `visit` with an arm
-//! per member. serde's derive would write a field enum, its visitor and a sequence visitor
-//! into every struct, which was most of a client crate's build time.
-
-use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+//! How a file's generated structs (models, operations' arguments) are read: one
+//! `rt::members!` list at the end of the file, which the runtime's macro turns into each
+//! struct's `Members` impl (an `index` match of the member names and one `visit` with an arm
+//! per member) and its `Deserialize`. serde's derive would write a field enum, its visitor and
+//! a sequence visitor into every struct, which was most of a client crate's build time; the
+//! list is laid out here as text, so regenerating does not parse and format the impls.
 
 use super::rust;
+use super::text::{string, Lines};
 
-/// One member of the struct, as it is read.
+/// One member of a struct, as it is read.
 pub struct Member<'a> {
     /// The Rust field name.
     pub rust: &'a str,
@@ -16,123 +16,63 @@ pub struct Member<'a> {
     pub wire: &'a str,
     /// Whether a missing member is an error; an optional one is left at its default (`None`).
     pub required: bool,
-    /// A runtime `Decode` marker, for a member its type's own `Deserialize` does not read.
-    pub decoder: Option<TokenStream>,
+    /// The path of a runtime `Decode` marker, for a member its type's own `Deserialize` does
+    /// not read.
+    pub decoder: Option<&'static str>,
 }
 
-/// `impl Members` and (unless `trait_impl` is false, for a struct whose own `Deserialize`
-/// calls `rt::struct_de::deserialize` itself) `impl Deserialize` for `name`. A member whose
-/// `wire` name differs from its Rust name is read by both. `strict` refuses unknown keys.
-pub fn impls(
-    name: &str,
-    members: &[Member<'_>],
-    strict: bool,
-    deprecated: bool,
-    trait_impl: bool,
-) -> TokenStream {
-    let ty = rust::ident(name);
-    let mut names: Vec<&str> = Vec::new();
-    let mut arms = Vec::new();
-    for member in members {
-        let mut own = vec![member.wire, member.rust];
-        own.sort_unstable();
-        own.dedup();
-        let indexes =
-            (names.len()..names.len() + own.len()).map(proc_macro2::Literal::usize_unsuffixed);
-        names.extend(own);
-        let slot = slot(member);
-        let wire = member.wire;
-        let read = match &member.decoder {
-            None => quote!(rt::struct_de::field(&mut map, &mut #slot, #wire)?),
-            Some(decoder) => {
-                quote!(rt::struct_de::field_with(&mut map, &mut #slot, #wire, #decoder)?)
-            }
-        };
-        arms.push(quote!(#(#indexes)|* => #read,));
-    }
-    let numbers = (0..names.len()).map(proc_macro2::Literal::usize_unsuffixed);
-    let index = if names.is_empty() {
-        quote!(
-            fn index(_: &str) -> usize {
-                rt::struct_de::OTHER
-            }
-        )
-    } else {
-        quote! {
-            fn index(key: &str) -> usize {
-                match key {
-                    #(#names => #numbers,)*
-                    _ => rt::struct_de::OTHER,
-                }
-            }
-        }
-    };
-    let slots = members.iter().map(slot);
-    let inits = members.iter().map(|member| {
-        let field = rust::ident(member.rust);
-        let slot = slot(member);
-        let wire = member.wire;
-        if member.required {
-            quote!(#field: rt::struct_de::required(#slot, #wire)?)
-        } else {
-            quote!(#field: #slot.unwrap_or_default())
-        }
-    });
-    let read = if members.is_empty() {
-        quote! {
-            let keys = rt::struct_de::Keys::of::<Self>();
-            while keys.next(&mut map)?.is_some() {
-                rt::struct_de::skip(&mut map)?;
-            }
-        }
-    } else {
-        quote! {
-            #(let mut #slots = None;)*
-            let keys = rt::struct_de::Keys::of::<Self>();
-            while let Some(key) = keys.next(&mut map)? {
-                match key {
-                    #(#arms)*
-                    _ => rt::struct_de::skip(&mut map)?,
-                }
-            }
-        }
-    };
-    let strict = strict.then(|| {
-        quote!(
-            const STRICT: bool = true;
-        )
-    });
-    let allow_deprecated = deprecated.then(|| quote!(#[allow(deprecated)]));
-    let deserialize = trait_impl.then(|| {
-        quote! {
-            impl<'de> serde::Deserialize<'de> for #ty {
-                fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                    rt::struct_de::deserialize(deserializer)
-                }
-            }
-        }
-    });
-    quote! {
-        impl rt::struct_de::Members for #ty {
-            const NAME: &'static str = #name;
-            const NAMES: &'static [&'static str] = &[#(#names),*];
-            #strict
-
-            #index
-
-            #allow_deprecated
-            fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-                #read
-                Ok(Self { #(#inits),* })
-            }
-        }
-
-        #deserialize
-    }
+/// One struct of the list.
+pub struct Struct<'a> {
+    pub name: String,
+    pub members: Vec<Member<'a>>,
+    /// Whether unknown keys are refused (callers' JSON) rather than skipped (answers).
+    pub strict: bool,
+    /// Whether the struct writes its own `Deserialize`, which calls `rt::struct_de::deserialize`.
+    pub own_deserialize: bool,
 }
 
-/// The local a member is read into, named apart from `map`, `keys` and `key` whatever the
-/// field is.
-fn slot(member: &Member<'_>) -> proc_macro2::Ident {
-    format_ident!("slot_{}", member.rust)
+/// The `rt::members!` list of `structs`, one member per line (nothing when there are none).
+/// A member whose `wire` name differs from its Rust name is read by both, the two sorted as
+/// serde lists them in errors.
+pub fn list(structs: &[Struct<'_>]) -> String {
+    if structs.is_empty() {
+        return String::new();
+    }
+    let mut out = Lines::default();
+    out.line("// How each struct above is read: see `cloud_sdks_runtime::members!`.");
+    out.open("rt::members! {");
+    for s in structs {
+        let unknown = if s.strict { "refuse_unknown" } else { "skip_unknown" };
+        let own = if s.own_deserialize { ", own_deserialize" } else { "" };
+        let head = format!("{}({unknown}{own}) {{", s.name);
+        if s.members.is_empty() {
+            out.line(&format!("{head}}}"));
+            continue;
+        }
+        out.open(&head);
+        let mut index = 0;
+        for member in &s.members {
+            let mut names = vec![member.wire, member.rust];
+            names.sort_unstable();
+            names.dedup();
+            let names: Vec<String> = names
+                .iter()
+                .map(|name| {
+                    index += 1;
+                    format!("{} {}", index - 1, string(name))
+                })
+                .collect();
+            let kind = if member.required { "required" } else { "optional" };
+            let decoder = member.decoder.map(|path| format!(" with {path}")).unwrap_or_default();
+            out.line(&format!(
+                "{kind} {} {} [{}]{decoder},",
+                rust::ident(member.rust),
+                string(member.wire),
+                names.join(", ")
+            ));
+        }
+        out.close("}");
+    }
+    out.close("}");
+    out.finish()
 }

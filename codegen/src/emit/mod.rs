@@ -1,5 +1,5 @@
-//! Turns the IR into token streams, one per generated file. The emitters cannot fail:
-//! everything they rely on was checked by `validate`.
+//! Turns the IR into the generated files: token streams, and the parts that are data written
+//! out as text. The emitters cannot fail: everything they rely on was checked by `validate`.
 
 mod catalog;
 mod checks;
@@ -10,13 +10,27 @@ mod handles;
 mod models;
 mod operations;
 mod rust;
+mod text;
 
 use proc_macro2::TokenStream;
 
 use crate::ir::Provider;
 
+/// What an emitter makes of a file: Rust tokens for prettyplease to lay out, then text laid
+/// out already that follows them (data: the catalog, the `members!` lists).
+pub struct Emitted {
+    pub tokens: TokenStream,
+    pub text: String,
+}
+
+impl From<TokenStream> for Emitted {
+    fn from(tokens: TokenStream) -> Self {
+        Emitted { tokens, text: String::new() }
+    }
+}
+
 /// One generated file of a provider, before it is emitted: what [`File::emit`] turns into
-/// tokens. Listing the files apart from emitting them lets `generate_all` emit and format each
+/// tokens and text. Listing the files apart from emitting them lets `generate_all` emit and format each
 /// file as a job of its own, on whichever thread is free.
 #[derive(Debug, Clone)]
 pub enum File {
@@ -45,17 +59,17 @@ impl File {
         }
     }
 
-    /// The file's tokens.
-    pub fn emit(&self, p: &Provider) -> TokenStream {
+    /// The file's tokens and text.
+    pub fn emit(&self, p: &Provider) -> Emitted {
         match self {
-            File::Client => client::file(p),
-            File::Catalog => catalog::file(p),
-            File::Dynamic => dynamic::file(p),
-            File::ModelsModule => models::module(p),
-            File::OperationsModule => operations::module(p),
+            File::Client => client::file(p).into(),
+            File::Catalog => Emitted { tokens: TokenStream::new(), text: catalog::file(p) },
+            File::Dynamic => dynamic::file(p).into(),
+            File::ModelsModule => models::module(p).into(),
+            File::OperationsModule => operations::module(p).into(),
             File::Models(group) => models::group(p, group),
             File::Operations(group) => operations::group(p, group),
-            File::Handles => handles::file(p),
+            File::Handles => handles::file(p).into(),
         }
     }
 }

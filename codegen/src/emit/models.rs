@@ -3,7 +3,8 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::deserialize::{self, Member};
+use super::deserialize::{self, Member, Struct};
+use super::Emitted;
 use super::{checks, rust};
 use crate::docs;
 use crate::ir::{Enum, Field, Model, Provider, Ty};
@@ -36,12 +37,14 @@ pub fn groups(p: &Provider) -> Vec<String> {
     out
 }
 
-/// `models/<group>.rs`: the group's models, then its enums.
-pub fn group(p: &Provider, group: &str) -> TokenStream {
-    let models = p.models.iter().filter(|m| m.group == group).map(|m| model(p, m));
+/// `models/<group>.rs`: the group's models, then its enums, then how the models are read.
+pub fn group(p: &Provider, group: &str) -> Emitted {
+    let in_group: Vec<&Model> = p.models.iter().filter(|m| m.group == group).collect();
+    let models = in_group.iter().map(|m| model(p, m));
     let enums = p.enums.iter().filter(|e| e.group == group).map(enumeration);
     let doc = format!("The models and enums of the `{group}` group.");
-    quote! {
+    let read: Vec<Struct<'_>> = in_group.iter().map(|m| read(p, m)).collect();
+    let tokens = quote! {
         #![doc = #doc]
         #[allow(unused_imports)]
         use cloud_sdks_runtime as rt;
@@ -50,7 +53,8 @@ pub fn group(p: &Provider, group: &str) -> TokenStream {
 
         #(#models)*
         #(#enums)*
-    }
+    };
+    Emitted { tokens, text: deserialize::list(&read) }
 }
 
 /// `RESPONSE_TYPES`: every type a response body is decoded into (each operation's return type,
@@ -115,7 +119,6 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
         Some(field) => (quote!(#[serde(remote = "Self")]), string_form(m, field)),
         None => (TokenStream::new(), TokenStream::new()),
     };
-    let deserialize = deserialize(p, m);
     let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
     let builder = if m.input { constructors(m) } else { TokenStream::new() };
     let check = if m.checked { check(p, m) } else { TokenStream::new() };
@@ -127,7 +130,6 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
-        #deserialize
         #string_form
         #redacted_debug
         #serialize
@@ -140,8 +142,8 @@ fn model(p: &Provider, m: &Model) -> TokenStream {
 /// dynamic entry point uses those); a nested model only by its Rust names. Callers' JSON for
 /// a model that is only sent must not lose a misspelt member silently, so unknown members are
 /// refused there; answers may carry members this crate does not know yet.
-fn deserialize(p: &Provider, m: &Model) -> TokenStream {
-    let members: Vec<Member<'_>> = m
+fn read<'a>(p: &Provider, m: &'a Model) -> Struct<'a> {
+    let members = m
         .fields
         .iter()
         .map(|f| Member {
@@ -151,18 +153,21 @@ fn deserialize(p: &Provider, m: &Model) -> TokenStream {
             decoder: (p.lenient_numbers && !m.nested).then(|| lenient(f)).flatten(),
         })
         .collect();
-    let strict = m.input && !m.output;
-    let deprecated = m.fields.iter().any(|f| f.deprecated.is_some());
-    deserialize::impls(&m.name, &members, strict, deprecated, m.from_string.is_none())
+    Struct {
+        name: m.name.clone(),
+        members,
+        strict: m.input && !m.output,
+        own_deserialize: m.from_string.is_some(),
+    }
 }
 
 /// The runtime's lenient decoder of a number member, for providers that send numbers as text.
-fn lenient(f: &Field) -> Option<TokenStream> {
+fn lenient(f: &Field) -> Option<&'static str> {
     match (&f.ty, f.required) {
-        (Ty::Integer, true) => Some(quote!(rt::lenient::Integer)),
-        (Ty::Integer, false) => Some(quote!(rt::lenient::OptionInteger)),
-        (Ty::Number, true) => Some(quote!(rt::lenient::Number)),
-        (Ty::Number, false) => Some(quote!(rt::lenient::OptionNumber)),
+        (Ty::Integer, true) => Some("rt::lenient::Integer"),
+        (Ty::Integer, false) => Some("rt::lenient::OptionInteger"),
+        (Ty::Number, true) => Some("rt::lenient::Number"),
+        (Ty::Number, false) => Some("rt::lenient::OptionNumber"),
         _ => None,
     }
 }
@@ -209,8 +214,8 @@ fn field(m: &Model, f: &Field) -> TokenStream {
     let doc = field_doc(f);
     let inner = rust::ty(&f.ty);
     let ty = if f.required { inner } else { quote!(Option<#inner>) };
-    // what `Serialize` needs; reading is `deserialize` below, and a nested model has its
-    // own `Serialize`
+    // what `Serialize` needs; reading is the `members!` list at the end of the file, and a
+    // nested model has its own `Serialize`
     let mut serde_attrs = Vec::new();
     if !m.nested {
         let wire = &f.wire[0];

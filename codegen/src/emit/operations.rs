@@ -9,7 +9,8 @@ use std::collections::BTreeSet;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::deserialize::{self, Member};
+use super::deserialize::{self, Member, Struct};
+use super::Emitted;
 use super::{checks, rust};
 use crate::docs;
 use crate::ir::{
@@ -46,11 +47,13 @@ pub fn groups(p: &Provider) -> Vec<String> {
     out
 }
 
-/// `operations/<group>.rs`.
-pub fn group(p: &Provider, group: &str) -> TokenStream {
-    let ops = p.operations.iter().filter(|op| op.group == group).map(|op| operation(p, op));
+/// `operations/<group>.rs`: the group's operations, then how their arguments are read.
+pub fn group(p: &Provider, group: &str) -> Emitted {
+    let in_group: Vec<&Operation> = p.operations.iter().filter(|op| op.group == group).collect();
+    let ops = in_group.iter().map(|op| operation(p, op));
     let doc = format!("The operations of the `{group}` group.");
-    quote! {
+    let read: Vec<Struct<'_>> = in_group.iter().map(|op| params_read(op)).collect();
+    let tokens = quote! {
         #![doc = #doc]
         use cloud_sdks_runtime as rt;
         #[allow(unused_imports)]
@@ -61,7 +64,8 @@ pub fn group(p: &Provider, group: &str) -> TokenStream {
         use super::*;
 
         #(#ops)*
-    }
+    };
+    Emitted { tokens, text: deserialize::list(&read) }
 }
 
 /// Every dotted prefix used by an operation name, parents first, in order of appearance.
@@ -165,6 +169,27 @@ fn field_ty(param: &Param) -> TokenStream {
     }
 }
 
+/// How `<Name>Params` is read from callers' JSON, where a misspelt argument must not be lost
+/// silently.
+fn params_read(op: &Operation) -> Struct<'_> {
+    let members = op
+        .params
+        .iter()
+        .map(|param| Member {
+            rust: &param.name,
+            wire: &param.name,
+            required: param.required,
+            decoder: param.nullable.then_some("rt::dynamic::Nullable"),
+        })
+        .collect();
+    Struct {
+        name: rust::params_name(op).to_string(),
+        members,
+        strict: true,
+        own_deserialize: false,
+    }
+}
+
 /// `<Name>Params`: the operation's arguments by the source's names.
 fn params_model(op: &Operation) -> TokenStream {
     let name = rust::params_name(op);
@@ -203,18 +228,6 @@ fn params_model(op: &Operation) -> TokenStream {
             .collect();
         rust::redacted_debug(&name.to_string(), &members, None)
     });
-    // callers' JSON: a misspelt argument must not be lost silently
-    let members: Vec<Member<'_>> = op
-        .params
-        .iter()
-        .map(|param| Member {
-            rust: &param.name,
-            wire: &param.name,
-            required: param.required,
-            decoder: param.nullable.then(|| quote!(rt::dynamic::Nullable)),
-        })
-        .collect();
-    let deserialize = deserialize::impls(&name.to_string(), &members, true, false, true);
     let doc = format!(
         "The arguments of `{}`, by the source's names: what [`{}`]({}) sends, and what `Client::call` decodes from JSON.",
         op.name,
@@ -228,8 +241,6 @@ fn params_model(op: &Operation) -> TokenStream {
         pub struct #name {
             #(#fields)*
         }
-
-        #deserialize
 
         #redacted_debug
 

@@ -36,6 +36,100 @@ pub trait Members: Sized {
     fn visit<'de, A: MapAccess<'de>>(map: A) -> Result<Self, A::Error>;
 }
 
+/// The runtime's `serde`, for [`members!`](crate::members) expansions in crates that name
+/// it otherwise or not at all.
+#[doc(hidden)]
+pub use serde as __serde;
+
+/// Implements [`Members`] and (unless told otherwise) `Deserialize` for generated structs,
+/// from a list of their members; the generated files end with one such list.
+///
+/// Each struct is `Name(unknown)` or `Name(unknown, own_deserialize)` and its members, where
+/// `unknown` is `skip_unknown` (answers) or `refuse_unknown` (callers' JSON), and
+/// `own_deserialize` leaves `Deserialize` to the struct (which then calls [`deserialize`]
+/// itself). Each member is `required` or `optional` (left at its default when missing), its
+/// field, the name errors give, and every name it is read by with its index in
+/// [`Members::NAMES`]; `with` names a [`Decode`] marker for a member its type does not read
+/// alone:
+///
+/// ```ignore
+/// cloud_sdks_runtime::members! {
+///     Disk(refuse_unknown) {
+///         required id "id" [0 "disk_id", 1 "id"],
+///         optional size "size" [2 "size"] with rt::lenient::OptionInteger,
+///     }
+/// }
+/// ```
+///
+/// A macro rather than written-out impls: the generated files stay short, and so does
+/// regenerating them, while the compiled code is what the impls would be.
+#[macro_export]
+macro_rules! members {
+    ($($ty:ident ($unknown:ident $(, $own:ident)?) { $($members:tt)* })*) => {
+        $($crate::members!(@struct $ty $unknown { $($members)* });
+        $crate::members!(@deserialize $ty $($own)?);)*
+    };
+    (@struct $ty:ident $unknown:ident {
+        $($kind:ident $field:ident $wire:literal [$($index:literal $name:literal),+]
+            $(with $decoder:expr)?),* $(,)?
+    }) => {
+        impl $crate::struct_de::Members for $ty {
+            const NAME: &'static str = ::core::stringify!($ty);
+            const NAMES: &'static [&'static str] = &[$($($name),+),*];
+            const STRICT: bool = $crate::members!(@strict $unknown);
+
+            fn index(key: &str) -> usize {
+                match key {
+                    $($($name => $index,)+)*
+                    _ => $crate::struct_de::OTHER,
+                }
+            }
+
+            // a deprecated field is still read
+            #[allow(deprecated)]
+            fn visit<'de, A: $crate::struct_de::__serde::de::MapAccess<'de>>(
+                mut map: A,
+            ) -> ::core::result::Result<Self, A::Error> {
+                $(let mut $field = ::core::option::Option::None;)*
+                let keys = $crate::struct_de::Keys::of::<Self>();
+                while let ::core::option::Option::Some(key) = keys.next(&mut map)? {
+                    match key {
+                        $($($index)|+ => $crate::members!(@read map $field $wire $($decoder)?),)*
+                        _ => $crate::struct_de::skip(&mut map)?,
+                    }
+                }
+                ::core::result::Result::Ok(Self {
+                    $($field: $crate::members!(@init $kind $field $wire),)*
+                })
+            }
+        }
+    };
+    (@strict refuse_unknown) => { true };
+    (@strict skip_unknown) => { false };
+    (@read $map:ident $field:ident $wire:literal) => {
+        $crate::struct_de::field(&mut $map, &mut $field, $wire)?
+    };
+    (@read $map:ident $field:ident $wire:literal $decoder:expr) => {
+        $crate::struct_de::field_with(&mut $map, &mut $field, $wire, $decoder)?
+    };
+    (@init required $field:ident $wire:literal) => {
+        $crate::struct_de::required($field, $wire)?
+    };
+    (@init optional $field:ident $wire:literal) => {
+        $field.unwrap_or_default()
+    };
+    (@deserialize $ty:ident own_deserialize) => {};
+    (@deserialize $ty:ident) => {
+        impl<'de> $crate::struct_de::__serde::Deserialize<'de> for $ty {
+            fn deserialize<D: $crate::struct_de::__serde::Deserializer<'de>>(
+                deserializer: D,
+            ) -> ::core::result::Result<Self, D::Error> {
+                $crate::struct_de::deserialize(deserializer)
+            }
+        }
+    };
+}
+
 /// What the generated `Deserialize` impls call: decodes a map into `T`.
 ///
 /// # Errors
@@ -213,45 +307,16 @@ impl de::Visitor<'_> for Keys {
 mod tests {
     use serde_json::json;
 
-    use super::*;
-
     #[derive(Debug, PartialEq)]
     struct Disk {
         id: String,
         size: Option<i64>,
     }
 
-    impl Members for Disk {
-        const NAME: &'static str = "Disk";
-        const NAMES: &'static [&'static str] = &["disk_id", "id", "size"];
-        const STRICT: bool = true;
-
-        fn index(key: &str) -> usize {
-            match key {
-                "disk_id" => 0,
-                "id" => 1,
-                "size" => 2,
-                _ => OTHER,
-            }
-        }
-
-        fn visit<'de, A: MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-            let (mut id, mut size) = (None, None);
-            let keys = Keys::of::<Self>();
-            while let Some(key) = keys.next(&mut map)? {
-                match key {
-                    0 | 1 => field(&mut map, &mut id, "id")?,
-                    2 => field(&mut map, &mut size, "size")?,
-                    _ => skip(&mut map)?,
-                }
-            }
-            Ok(Self { id: required(id, "id")?, size: size.unwrap_or_default() })
-        }
-    }
-
-    impl<'de> serde::Deserialize<'de> for Disk {
-        fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-            super::deserialize(deserializer)
+    crate::members! {
+        Disk(refuse_unknown) {
+            required id "id" [0 "disk_id", 1 "id"],
+            optional size "size" [2 "size"],
         }
     }
 

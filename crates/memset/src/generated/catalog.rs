@@ -238,8 +238,8 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
             required: true,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -266,13 +266,13 @@ pub(crate) static APIKEY_ADD_SCOPE: OperationInfo = OperationInfo {
             required: true,
             doc: "The method or service name to add, at most 50 characters.",
             limits: Limits {
-                max_length: Some(50usize),
+                max_length: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -302,13 +302,13 @@ pub(crate) static APIKEY_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "A comment to keep with the key, at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -331,15 +331,15 @@ pub(crate) static APIKEY_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("EmptyResult"),
@@ -362,8 +362,8 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
             required: true,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -390,13 +390,13 @@ pub(crate) static APIKEY_DELETE_SCOPE: OperationInfo = OperationInfo {
             required: true,
             doc: "The method or service name to remove, at most 50 characters.",
             limits: Limits {
-                max_length: Some(50usize),
+                max_length: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -419,15 +419,15 @@ pub(crate) static APIKEY_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The API key, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -442,7 +442,7 @@ pub(crate) static APIKEY_LIST: OperationInfo = OperationInfo {
     path: "/json/apikey.list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ApiKey>"),
@@ -465,15 +465,15 @@ pub(crate) static BANDWIDTH_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<BandwidthInfo>"),
@@ -496,8 +496,8 @@ pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -510,14 +510,14 @@ pub(crate) static BANDWIDTH_MONTHLY_USAGE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The year to report, from its 1st of January; the current year unless given.",
             limits: Limits {
-                min: Some(2000f64),
-                max: Some(2100f64),
+                min: Some(2000.0),
+                max: Some(2100.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<BandwidthMonth>>"),
@@ -540,8 +540,8 @@ pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -560,7 +560,7 @@ pub(crate) static BANDWIDTH_USAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<BandwidthRate>>"),
@@ -583,15 +583,15 @@ pub(crate) static CLUSTER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Cluster"),
@@ -615,7 +615,7 @@ pub(crate) static CLUSTER_LIST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Cluster>"),
@@ -638,8 +638,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -664,7 +664,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -687,8 +687,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -713,7 +713,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_DISABLE_FALLBACK: OperationInfo = Operati
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -736,8 +736,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -762,7 +762,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -785,8 +785,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -811,7 +811,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_ENABLE_FALLBACK: OperationInfo = Operatio
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -834,8 +834,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -860,7 +860,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterRealService"),
@@ -883,8 +883,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -900,7 +900,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_LIST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -923,8 +923,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -958,7 +958,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_SET_WEIGHT: OperationInfo = OperationInfo
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -981,8 +981,8 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1007,7 +1007,7 @@ pub(crate) static CLUSTER_REAL_SERVICE_STATISTICS: OperationInfo = OperationInfo
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterRealServiceStatistics"),
@@ -1030,8 +1030,8 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1047,7 +1047,7 @@ pub(crate) static CLUSTER_SERVER_DISABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -1070,8 +1070,8 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1087,7 +1087,7 @@ pub(crate) static CLUSTER_SERVER_ENABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -1112,7 +1112,7 @@ pub(crate) static CLUSTER_SERVER_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterServer"),
@@ -1135,15 +1135,15 @@ pub(crate) static CLUSTER_SERVER_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ClusterServer>"),
@@ -1166,8 +1166,8 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1183,7 +1183,7 @@ pub(crate) static CLUSTER_SERVICE_DISABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -1206,8 +1206,8 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1223,7 +1223,7 @@ pub(crate) static CLUSTER_SERVICE_ENABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -1246,8 +1246,8 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1263,7 +1263,7 @@ pub(crate) static CLUSTER_SERVICE_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterService"),
@@ -1286,15 +1286,15 @@ pub(crate) static CLUSTER_SERVICE_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ClusterService>"),
@@ -1317,8 +1317,8 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the cluster.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1334,7 +1334,7 @@ pub(crate) static CLUSTER_SERVICE_STATUS_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ClusterStatusImage"),
@@ -1349,7 +1349,7 @@ pub(crate) static CREATE_AVAILABLE: OperationInfo = OperationInfo {
     path: "/json/create.available",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AvailableService>"),
@@ -1372,8 +1372,8 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server, which must have metered bandwidth.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -1387,7 +1387,7 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             required: true,
             doc: "The bandwidth to add, in GB: 50, 100, 250 or 500.",
             limits: Limits {
-                int_values: &[50i64, 100i64, 250i64, 500i64],
+                int_values: &[50, 100, 250, 500],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -1402,7 +1402,7 @@ pub(crate) static CREATE_EXTRA_BANDWIDTH: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -1412,9 +1412,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
     name: "create.hourly_miniserver",
     summary: "Orders a Miniserver VM billed by the hour.",
     doc: "Orders a Miniserver VM billed by the hour.\n\nThe operating system, firewall, intrusion detection and disk type change the hourly price.",
-    deprecated: Some(
-        "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour.",
-    ),
+    deprecated: Some("Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."),
     method: Verb::Post,
     path: "/json/create.hourly_miniserver",
     body: BodyKind::Named,
@@ -1424,9 +1422,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "connection",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.",
             ..ParamInfo::BASE
         },
@@ -1435,9 +1431,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "monthly_transfer_gb",
             location: Location::Named,
             ty: Type::Integer,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.",
             ..ParamInfo::BASE
         },
@@ -1446,9 +1440,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).",
             limits: Limits {
                 values: &["metered", "unmetered"],
@@ -1469,9 +1461,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "Load balancing and automatic failover.",
             ..ParamInfo::BASE
         },
@@ -1480,9 +1470,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "intrusion_detection",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`none` or `basic` (self-monitored intrusion detection).",
             limits: Limits {
                 values: &["none", "basic"],
@@ -1495,9 +1483,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "monitoring_level",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`basic` or `advanced` (self-monitored) server monitoring.",
             limits: Limits {
                 values: &["basic", "advanced"],
@@ -1510,9 +1496,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "vulnscan",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "Vulnerability management: `none` or `basic` (self-monitored).",
             limits: Limits {
                 values: &["none", "basic"],
@@ -1544,10 +1528,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             name: "firewall",
             wire: "firewall",
             location: Location::Named,
-            ty: Type::Enum(
-                "FirewallType",
-                &["none", "basic", "self_managed", "managed"],
-            ),
+            ty: Type::Enum("FirewallType", &["none", "basic", "self_managed", "managed"]),
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
             ..ParamInfo::BASE
         },
@@ -1607,9 +1588,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "`32` or `64`; every newly provisioned server is 64-bit.",
             limits: Limits {
                 values: &["32", "64"],
@@ -1621,18 +1600,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             name: "support_level",
             wire: "support_level",
             location: Location::Named,
-            ty: Type::Enum(
-                "SupportLevel",
-                &[
-                    "standard",
-                    "premium",
-                    "managed_infrastructure",
-                    "managed_platform",
-                    "infrastructure_only",
-                    "basic",
-                    "managed",
-                ],
-            ),
+            ty: Type::Enum("SupportLevel", &["standard", "premium", "managed_infrastructure", "managed_platform", "infrastructure_only", "basic", "managed"]),
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
             ..ParamInfo::BASE
         },
@@ -1671,7 +1639,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
-                int_values: &[1i64, 3i64, 6i64, 12i64],
+                int_values: &[1, 3, 6, 12],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -1689,9 +1657,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "disk_type",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`hdd` (rotating disk) or `ssd` (solid state disk).",
             limits: Limits {
                 values: &["hdd", "ssd"],
@@ -1700,7 +1666,7 @@ pub(crate) static CREATE_HOURLY_MINISERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -1770,7 +1736,7 @@ pub(crate) static CREATE_MEMSTORE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -1790,9 +1756,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).",
             limits: Limits {
                 values: &["metered", "unmetered"],
@@ -1813,9 +1777,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "Load balancing and automatic failover.",
             ..ParamInfo::BASE
         },
@@ -1823,10 +1785,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             name: "intrusion_detection",
             wire: "intrusion_detection",
             location: Location::Named,
-            ty: Type::Enum(
-                "IntrusionDetectionLevel",
-                &["none", "basic", "monitored", "protected"],
-            ),
+            ty: Type::Enum("IntrusionDetectionLevel", &["none", "basic", "monitored", "protected"]),
             doc: "Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.",
             ..ParamInfo::BASE
         },
@@ -1870,10 +1829,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             name: "firewall",
             wire: "firewall",
             location: Location::Named,
-            ty: Type::Enum(
-                "FirewallType",
-                &["none", "basic", "self_managed", "managed"],
-            ),
+            ty: Type::Enum("FirewallType", &["none", "basic", "self_managed", "managed"]),
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
             ..ParamInfo::BASE
         },
@@ -1933,9 +1889,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "`32` or `64`; every newly provisioned server is 64-bit.",
             limits: Limits {
                 values: &["32", "64"],
@@ -1947,18 +1901,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             name: "support_level",
             wire: "support_level",
             location: Location::Named,
-            ty: Type::Enum(
-                "SupportLevel",
-                &[
-                    "standard",
-                    "premium",
-                    "managed_infrastructure",
-                    "managed_platform",
-                    "infrastructure_only",
-                    "basic",
-                    "managed",
-                ],
-            ),
+            ty: Type::Enum("SupportLevel", &["standard", "premium", "managed_infrastructure", "managed_platform", "infrastructure_only", "basic", "managed"]),
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
             ..ParamInfo::BASE
         },
@@ -1997,7 +1940,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
-                int_values: &[1i64, 3i64, 6i64, 12i64],
+                int_values: &[1, 3, 6, 12],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2067,7 +2010,7 @@ pub(crate) static CREATE_MONTHLY_FULLSERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -2087,9 +2030,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "connection",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.",
             ..ParamInfo::BASE
         },
@@ -2098,9 +2039,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "monthly_transfer_gb",
             location: Location::Named,
             ty: Type::Integer,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.",
             ..ParamInfo::BASE
         },
@@ -2109,9 +2048,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "bandwidth_type",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges).",
             limits: Limits {
                 values: &["metered", "unmetered"],
@@ -2132,9 +2069,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "lvs",
             location: Location::Named,
             ty: Type::Integer,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "Load balancing and automatic failover.",
             ..ParamInfo::BASE
         },
@@ -2142,10 +2077,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             name: "intrusion_detection",
             wire: "intrusion_detection",
             location: Location::Named,
-            ty: Type::Enum(
-                "IntrusionDetectionLevel",
-                &["none", "basic", "monitored", "protected"],
-            ),
+            ty: Type::Enum("IntrusionDetectionLevel", &["none", "basic", "monitored", "protected"]),
             doc: "Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.",
             ..ParamInfo::BASE
         },
@@ -2189,10 +2121,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             name: "firewall",
             wire: "firewall",
             location: Location::Named,
-            ty: Type::Enum(
-                "FirewallType",
-                &["none", "basic", "self_managed", "managed"],
-            ),
+            ty: Type::Enum("FirewallType", &["none", "basic", "self_managed", "managed"]),
             doc: "The kind of firewalling; `managed` needs `support_level = managed`.",
             ..ParamInfo::BASE
         },
@@ -2252,9 +2181,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "os_bits",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated and ignored: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated and ignored: will no longer be supported in a future API release."),
             doc: "`32` or `64`; every newly provisioned server is 64-bit.",
             limits: Limits {
                 values: &["32", "64"],
@@ -2266,18 +2193,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             name: "support_level",
             wire: "support_level",
             location: Location::Named,
-            ty: Type::Enum(
-                "SupportLevel",
-                &[
-                    "standard",
-                    "premium",
-                    "managed_infrastructure",
-                    "managed_platform",
-                    "infrastructure_only",
-                    "basic",
-                    "managed",
-                ],
-            ),
+            ty: Type::Enum("SupportLevel", &["standard", "premium", "managed_infrastructure", "managed_platform", "infrastructure_only", "basic", "managed"]),
             doc: "The level of technical support; `standard` unless the SKU is a Standard Cloud VPS, whose default and only level is `infrastructure_only`. `managed_infrastructure` and `managed_platform` are older names of `standard` and `premium`, still accepted.",
             ..ParamInfo::BASE
         },
@@ -2316,7 +2232,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The rental period in months: 1 (the default), 3, 6 or 12.",
             limits: Limits {
-                int_values: &[1i64, 3i64, 6i64, 12i64],
+                int_values: &[1, 3, 6, 12],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2334,9 +2250,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             wire: "disk_type",
             location: Location::Named,
             ty: Type::String,
-            deprecated: Some(
-                "Deprecated: will no longer be supported in a future API release.",
-            ),
+            deprecated: Some("Deprecated: will no longer be supported in a future API release."),
             doc: "`hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`.",
             limits: Limits {
                 values: &["hdd", "ssd"],
@@ -2345,7 +2259,7 @@ pub(crate) static CREATE_MONTHLY_MINISERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -2395,7 +2309,7 @@ pub(crate) static CREATE_OPENSTACK_PROJECT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("CreateResult"),
@@ -2420,7 +2334,7 @@ pub(crate) static CREATE_VERIFY_DISCOUNT_CODE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DiscountCode"),
@@ -2435,7 +2349,7 @@ pub(crate) static DNS_RELOAD: OperationInfo = OperationInfo {
     path: "/json/dns.reload",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -2457,8 +2371,8 @@ pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The service name of a server: list only its addresses.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -2471,13 +2385,13 @@ pub(crate) static DNS_REVERSE_MAP_LIST: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "An IPv4 or IPv6 address: list only this one (at most 250 characters).",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ReverseMap>"),
@@ -2499,8 +2413,8 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The service name of the server the address must belong to.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -2514,7 +2428,7 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The IPv4 or IPv6 address whose reverse map changes (at most 250 characters).",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2527,13 +2441,13 @@ pub(crate) static DNS_REVERSE_MAP_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The host name the address should map back to; it must be a valid host name (at most 250 characters).",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<ReverseMap>"),
@@ -2556,7 +2470,7 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The customer's name for the zone, at most 250 characters; it need not be unique.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2568,10 +2482,7 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
-                int_values: &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
+                int_values: &[0, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2593,7 +2504,7 @@ pub(crate) static DNS_ZONE_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
@@ -2616,15 +2527,15 @@ pub(crate) static DNS_ZONE_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
@@ -2647,7 +2558,7 @@ pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2659,15 +2570,15 @@ pub(crate) static DNS_ZONE_DOMAIN_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The id of the zone to serve for this domain, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
@@ -2690,13 +2601,13 @@ pub(crate) static DNS_ZONE_DOMAIN_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
@@ -2719,13 +2630,13 @@ pub(crate) static DNS_ZONE_DOMAIN_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
@@ -2740,7 +2651,7 @@ pub(crate) static DNS_ZONE_DOMAIN_LIST: OperationInfo = OperationInfo {
     path: "/json/dns.zone_domain_list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ZoneDomain>"),
@@ -2763,7 +2674,7 @@ pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2775,15 +2686,15 @@ pub(crate) static DNS_ZONE_DOMAIN_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The id of the zone to serve for this domain, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneDomain"),
@@ -2806,15 +2717,15 @@ pub(crate) static DNS_ZONE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
@@ -2829,7 +2740,7 @@ pub(crate) static DNS_ZONE_LIST: OperationInfo = OperationInfo {
     path: "/json/dns.zone_list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Zone>"),
@@ -2852,8 +2763,8 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The id of the zone that gets the record, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -2863,10 +2774,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             name: "type",
             wire: "type",
             location: Location::Named,
-            ty: Type::Enum(
-                "DnsRecordType",
-                &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
-            ),
+            ty: Type::Enum("DnsRecordType", &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"]),
             required: true,
             doc: "The record type, e.g. `A`.",
             ..ParamInfo::BASE
@@ -2878,7 +2786,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The record's name, e.g. `www`; empty (the default) for the domain itself. It must be a valid record name of at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2891,7 +2799,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
@@ -2904,10 +2812,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
-                int_values: &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
+                int_values: &[0, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2919,8 +2824,8 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The priority of an MX or SRV record, e.g. 10; from 0 to 999.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(999f64),
+                min: Some(0.0),
+                max: Some(999.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2934,7 +2839,7 @@ pub(crate) static DNS_ZONE_RECORD_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
@@ -2957,15 +2862,15 @@ pub(crate) static DNS_ZONE_RECORD_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
@@ -2988,15 +2893,15 @@ pub(crate) static DNS_ZONE_RECORD_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
@@ -3011,7 +2916,7 @@ pub(crate) static DNS_ZONE_RECORD_LIST: OperationInfo = OperationInfo {
     path: "/json/dns.zone_record_list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ZoneRecord>"),
@@ -3034,8 +2939,8 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The record's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -3048,8 +2953,8 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The id of the zone the record should belong to, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -3059,10 +2964,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             name: "type",
             wire: "type",
             location: Location::Named,
-            ty: Type::Enum(
-                "DnsRecordType",
-                &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
-            ),
+            ty: Type::Enum("DnsRecordType", &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"]),
             doc: "The record type, e.g. `A`.",
             ..ParamInfo::BASE
         },
@@ -3073,7 +2975,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The record's name, e.g. `www`; empty for the domain itself. It must be a valid record name of at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3085,7 +2987,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
@@ -3098,10 +3000,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
-                int_values: &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
+                int_values: &[0, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3113,8 +3012,8 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The priority of an MX or SRV record, e.g. 10; from 0 to 999.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(999f64),
+                min: Some(0.0),
+                max: Some(999.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3128,7 +3027,7 @@ pub(crate) static DNS_ZONE_RECORD_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ZoneRecord"),
@@ -3151,8 +3050,8 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The zone's id, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -3165,7 +3064,7 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The customer's name for the zone, at most 250 characters; it need not be unique.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3177,16 +3076,13 @@ pub(crate) static DNS_ZONE_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
-                int_values: &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
+                int_values: &[0, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Zone"),
@@ -3287,18 +3183,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
-                values: &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
+                values: &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"],
                 separator: Some(","),
                 ..Limits::NONE
             },
@@ -3312,8 +3197,8 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(30f64),
+                min: Some(1.0),
+                max: Some(30.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3335,7 +3220,7 @@ pub(crate) static FIREWALLING_RULE_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
@@ -3360,7 +3245,7 @@ pub(crate) static FIREWALLING_RULE_DELETE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -3383,7 +3268,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "A nickname for the rule group, at most 225 characters.",
             limits: Limits {
-                max_length: Some(225usize),
+                max_length: Some(225),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3403,7 +3288,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
             ty: Type::List(&Type::Model("NewFirewallRule")),
             doc: "Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API.",
             limits: Limits {
-                max_items: Some(30usize),
+                max_items: Some(30),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3417,7 +3302,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
@@ -3442,7 +3327,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_DELETE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -3467,7 +3352,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
@@ -3491,7 +3376,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_LIST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallRuleGroup>"),
@@ -3514,8 +3399,8 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -3531,7 +3416,7 @@ pub(crate) static FIREWALLING_RULE_GROUP_STATUS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroupStatus"),
@@ -3556,7 +3441,7 @@ pub(crate) static FIREWALLING_RULE_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
@@ -3655,18 +3540,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
-                values: &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
+                values: &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"],
                 separator: Some(","),
                 ..Limits::NONE
             },
@@ -3679,8 +3553,8 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(30f64),
+                min: Some(1.0),
+                max: Some(30.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -3694,7 +3568,7 @@ pub(crate) static FIREWALLING_RULE_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
@@ -3717,8 +3591,8 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -3734,7 +3608,7 @@ pub(crate) static FIREWALLING_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleGroup"),
@@ -3806,7 +3680,7 @@ pub(crate) static INTERNAL_ECHO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("InternalEcho"),
@@ -3821,7 +3695,7 @@ pub(crate) static INTERNAL_NOOP: OperationInfo = OperationInfo {
     path: "/json/internal.noop",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("EmptyResult"),
@@ -3836,7 +3710,7 @@ pub(crate) static INTERNAL_RELEASE: OperationInfo = OperationInfo {
     path: "/json/internal.release",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiRelease"),
@@ -3851,7 +3725,7 @@ pub(crate) static INTERNAL_VERSION: OperationInfo = OperationInfo {
     path: "/json/internal.version",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiVersion"),
@@ -3876,7 +3750,7 @@ pub(crate) static INVOICE_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Invoice"),
@@ -3911,23 +3785,12 @@ pub(crate) static INVOICE_LIST: OperationInfo = OperationInfo {
             name: "status",
             wire: "status",
             location: Location::Named,
-            ty: Type::Enum(
-                "InvoiceStatus",
-                &[
-                    "NEW",
-                    "AWAITING-PAYMENT",
-                    "RENEWAL",
-                    "REFUND",
-                    "CANCELLED",
-                    "DONE",
-                    "PROCESSING",
-                ],
-            ),
+            ty: Type::Enum("InvoiceStatus", &["NEW", "AWAITING-PAYMENT", "RENEWAL", "REFUND", "CANCELLED", "DONE", "PROCESSING"]),
             doc: "Only invoices with this status.",
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Invoice>"),
@@ -3950,8 +3813,8 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
             required: true,
             doc: "The id of the job, 32 hex digits.",
             limits: Limits {
-                min_length: Some(32usize),
-                max_length: Some(32usize),
+                min_length: Some(32),
+                max_length: Some(32),
                 chars: Some("0-9a-fA-F"),
                 ..Limits::NONE
             },
@@ -3964,15 +3827,15 @@ pub(crate) static JOB_STATUS: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The name of a service: when given, only a job attached to that service is found.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Job"),
@@ -3995,8 +3858,8 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4010,8 +3873,8 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4041,8 +3904,8 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The port connections are forwarded to, from 1 to 65535; the service's port unless given.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65535f64),
+                min: Some(1.0),
+                max: Some(65535.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -4072,7 +3935,7 @@ pub(crate) static LOADBALANCER_SERVER_ADD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
@@ -4095,8 +3958,8 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4110,8 +3973,8 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4127,7 +3990,7 @@ pub(crate) static LOADBALANCER_SERVER_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
@@ -4150,8 +4013,8 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4165,8 +4028,8 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4182,7 +4045,7 @@ pub(crate) static LOADBALANCER_SERVER_REMOVE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -4205,8 +4068,8 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4220,8 +4083,8 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4251,8 +4114,8 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The port connections are forwarded to, from 1 to 65535.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65535f64),
+                min: Some(1.0),
+                max: Some(65535.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -4282,7 +4145,7 @@ pub(crate) static LOADBALANCER_SERVER_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerServer"),
@@ -4305,8 +4168,8 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4320,8 +4183,8 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the new service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4353,8 +4216,8 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The port clients connect to, from 1 to 65535.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65535f64),
+                min: Some(1.0),
+                max: Some(65535.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -4368,7 +4231,7 @@ pub(crate) static LOADBALANCER_SERVICE_ADD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
@@ -4391,8 +4254,8 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4406,15 +4269,15 @@ pub(crate) static LOADBALANCER_SERVICE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
@@ -4437,15 +4300,15 @@ pub(crate) static LOADBALANCER_SERVICE_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancerService>"),
@@ -4468,8 +4331,8 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4483,15 +4346,15 @@ pub(crate) static LOADBALANCER_SERVICE_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -4514,8 +4377,8 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the load balancer.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4529,8 +4392,8 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9_-"),
                 ..Limits::NONE
             },
@@ -4559,8 +4422,8 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The port clients connect to, from 1 to 65535.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65535f64),
+                min: Some(1.0),
+                max: Some(65535.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -4574,7 +4437,7 @@ pub(crate) static LOADBALANCER_SERVICE_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerService"),
@@ -4597,8 +4460,8 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4615,7 +4478,7 @@ pub(crate) static MEMSHELL_DISABLE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4638,8 +4501,8 @@ pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4653,13 +4516,13 @@ pub(crate) static MEMSHELL_ENABLE: OperationInfo = OperationInfo {
             secret: true,
             doc: "The password to log in with, at least 10 characters; one is generated when not given.",
             limits: Limits {
-                min_length: Some(10usize),
+                min_length: Some(10),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MemshellPassword"),
@@ -4682,15 +4545,15 @@ pub(crate) static MEMSHELL_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemshellInfo"),
@@ -4713,8 +4576,8 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4739,13 +4602,13 @@ pub(crate) static MEMSHELL_SET_PASSWORD: OperationInfo = OperationInfo {
             secret: true,
             doc: "The new password, at least 10 characters.",
             limits: Limits {
-                min_length: Some(10usize),
+                min_length: Some(10),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4768,15 +4631,15 @@ pub(crate) static MEMSTORE_USAGE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUsage"),
@@ -4799,8 +4662,8 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4816,7 +4679,7 @@ pub(crate) static MEMSTORE_CONTAINER_ACL: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ContainerAcl"),
@@ -4839,8 +4702,8 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4854,14 +4717,14 @@ pub(crate) static MEMSTORE_CONTAINER_CDN: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
-                min_length: Some(1usize),
+                min_length: Some(1),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ContainerCdn"),
@@ -4884,8 +4747,8 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4901,7 +4764,7 @@ pub(crate) static MEMSTORE_CONTAINER_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4924,8 +4787,8 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4959,7 +4822,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_ACL: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4982,8 +4845,8 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -4997,7 +4860,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             required: true,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
-                min_length: Some(1usize),
+                min_length: Some(1),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
@@ -5045,7 +4908,7 @@ pub(crate) static MEMSTORE_CONTAINER_SET_PUBLIC_CDN: OperationInfo = OperationIn
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -5068,8 +4931,8 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5083,14 +4946,14 @@ pub(crate) static MEMSTORE_CONTAINER_UNSET_PUBLIC_CDN: OperationInfo = Operation
             required: true,
             doc: "The name of the container: letters, digits and hyphens, not starting or ending with a hyphen.",
             limits: Limits {
-                min_length: Some(1usize),
+                min_length: Some(1),
                 chars: Some("A-Za-z0-9-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5113,8 +4976,8 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5128,8 +4991,8 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5155,7 +5018,7 @@ pub(crate) static MEMSTORE_USER_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUser"),
@@ -5178,8 +5041,8 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5193,15 +5056,15 @@ pub(crate) static MEMSTORE_USER_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5224,8 +5087,8 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5239,15 +5102,15 @@ pub(crate) static MEMSTORE_USER_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5270,8 +5133,8 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5285,15 +5148,15 @@ pub(crate) static MEMSTORE_USER_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5316,8 +5179,8 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5331,15 +5194,15 @@ pub(crate) static MEMSTORE_USER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MemstoreUser"),
@@ -5362,15 +5225,15 @@ pub(crate) static MEMSTORE_USER_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MemstoreUser>"),
@@ -5393,8 +5256,8 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5408,8 +5271,8 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5426,7 +5289,7 @@ pub(crate) static MEMSTORE_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5441,7 +5304,7 @@ pub(crate) static OPENSTACK_LIST_PROJECTS: OperationInfo = OperationInfo {
     path: "/json/openstack.list_projects",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<OpenstackProject>"),
@@ -5456,7 +5319,7 @@ pub(crate) static OPENSTACK_SYNC_USERS: OperationInfo = OperationInfo {
     path: "/json/openstack.sync_users",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -5479,7 +5342,7 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
             required: true,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
-                max_length: Some(32usize),
+                max_length: Some(32),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5492,15 +5355,15 @@ pub(crate) static OPENSTACK_PROJECT_ADD_USER: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5523,13 +5386,13 @@ pub(crate) static OPENSTACK_PROJECT_LIST_USERS: OperationInfo = OperationInfo {
             required: true,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
-                max_length: Some(32usize),
+                max_length: Some(32),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<OpenstackUser>"),
@@ -5552,7 +5415,7 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
             required: true,
             doc: "The tenant (project) id of the OpenStack project, at most 32 characters.",
             limits: Limits {
-                max_length: Some(32usize),
+                max_length: Some(32),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5565,15 +5428,15 @@ pub(crate) static OPENSTACK_PROJECT_REMOVE_USER: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5596,8 +5459,8 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The new user's name: letters, digits, dots, dashes and underscores, not starting with a dot, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5620,7 +5483,7 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "A description of the user, at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5633,7 +5496,7 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's email address, which must be valid; at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5648,7 +5511,7 @@ pub(crate) static OPENSTACK_USER_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("OpenstackUser"),
@@ -5671,15 +5534,15 @@ pub(crate) static OPENSTACK_USER_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -5702,15 +5565,15 @@ pub(crate) static OPENSTACK_USER_DISABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5733,15 +5596,15 @@ pub(crate) static OPENSTACK_USER_ENABLE: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -5764,15 +5627,15 @@ pub(crate) static OPENSTACK_USER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("OpenstackUser"),
@@ -5787,7 +5650,7 @@ pub(crate) static OPENSTACK_USER_LIST: OperationInfo = OperationInfo {
     path: "/json/openstack.user.list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<OpenstackUser>"),
@@ -5810,8 +5673,8 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             required: true,
             doc: "The user's name, at most 50 characters.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(50usize),
+                min_length: Some(1),
+                max_length: Some(50),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -5828,7 +5691,7 @@ pub(crate) static OPENSTACK_USER_SET_PASSWORD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -5873,7 +5736,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's forename, at most 50 characters.",
             limits: Limits {
-                max_length: Some(50usize),
+                max_length: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5886,7 +5749,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's surname, at most 50 characters.",
             limits: Limits {
-                max_length: Some(50usize),
+                max_length: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5898,7 +5761,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "The end user's company, at most 200 characters.",
             limits: Limits {
-                max_length: Some(200usize),
+                max_length: Some(200),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5911,7 +5774,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's phone number, at most 50 characters.",
             limits: Limits {
-                max_length: Some(50usize),
+                max_length: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5924,7 +5787,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's address, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5937,7 +5800,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's town, at most 100 characters.",
             limits: Limits {
-                max_length: Some(100usize),
+                max_length: Some(100),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5950,7 +5813,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's state or county, at most 100 characters.",
             limits: Limits {
-                max_length: Some(100usize),
+                max_length: Some(100),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5963,7 +5826,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The end user's country as an ISO 3166-1 alpha-2 code, e.g. `GB`.",
             limits: Limits {
-                max_length: Some(2usize),
+                max_length: Some(2),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5976,7 +5839,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The postal code of the end user's address, at most 20 characters.",
             limits: Limits {
-                max_length: Some(20usize),
+                max_length: Some(20),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5990,7 +5853,7 @@ pub(crate) static PARTNER_ACCOUNT_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PartnerAccount"),
@@ -6005,7 +5868,7 @@ pub(crate) static PARTNER_ACCOUNT_LIST: OperationInfo = OperationInfo {
     path: "/json/partner.account.list",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
@@ -6028,7 +5891,7 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the account the key is for, at most 20 characters.",
             limits: Limits {
-                max_length: Some(20usize),
+                max_length: Some(20),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -6041,7 +5904,7 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service the key is limited to, at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -6062,13 +5925,13 @@ pub(crate) static PARTNER_APIKEY_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "A comment to keep with the key, at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -6090,13 +5953,13 @@ pub(crate) static PARTNER_APIKEY_LIST: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "List only this account's keys; at most 20 characters.",
             limits: Limits {
-                max_length: Some(20usize),
+                max_length: Some(20),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ApiKey>"),
@@ -6118,13 +5981,13 @@ pub(crate) static PARTNER_SERVICE_LIST: OperationInfo = OperationInfo {
             ty: Type::String,
             doc: "List only this account's services; at most 20 characters.",
             limits: Limits {
-                max_length: Some(20usize),
+                max_length: Some(20),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Service>"),
@@ -6139,7 +6002,7 @@ pub(crate) static PAYMENT_METHOD_AVAILABLE: OperationInfo = OperationInfo {
     path: "/json/payment_method.available",
     body: BodyKind::Named,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PaymentMethod>"),
@@ -6164,7 +6027,7 @@ pub(crate) static PAYMENT_METHOD_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
@@ -6189,7 +6052,7 @@ pub(crate) static PAYMENT_METHOD_REMOVE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
@@ -6214,7 +6077,7 @@ pub(crate) static PAYMENT_METHOD_SET_DEFAULT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PaymentMethod"),
@@ -6237,15 +6100,15 @@ pub(crate) static SERVER_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the server's service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerInfo"),
@@ -6273,7 +6136,7 @@ pub(crate) static SERVER_LIST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerInfo>"),
@@ -6296,7 +6159,7 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
             required: true,
             doc: "The public IPv4 addresses to move; at least one, none private and none a server's primary address.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -6309,15 +6172,15 @@ pub(crate) static SERVER_MOVE_IPS: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server that receives the addresses.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6340,8 +6203,8 @@ pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6356,7 +6219,7 @@ pub(crate) static SERVER_REBOOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6379,8 +6242,8 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6394,8 +6257,8 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6420,7 +6283,7 @@ pub(crate) static SERVER_REIMAGE_FROM_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6443,8 +6306,8 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6480,7 +6343,7 @@ pub(crate) static SERVER_REIMAGE_FROM_STOCK_IMAGE: OperationInfo = OperationInfo
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6503,8 +6366,8 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6518,14 +6381,14 @@ pub(crate) static SERVER_SET_INTRUSION_DETECTION_ALERT_LEVEL: OperationInfo = Op
             required: true,
             doc: "The new alert level, from 1 to 15.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(15f64),
+                min: Some(1.0),
+                max: Some(15.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -6535,9 +6398,7 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
     name: "server.set_penetration_patrol_alert_level",
     summary: "The former name of `server.set_intrusion_detection_alert_level`, kept as an alias.",
     doc: "The former name of `server.set_intrusion_detection_alert_level`, kept as an alias.",
-    deprecated: Some(
-        "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed.",
-    ),
+    deprecated: Some("Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."),
     method: Verb::Post,
     path: "/json/server.set_penetration_patrol_alert_level",
     body: BodyKind::Named,
@@ -6550,8 +6411,8 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6565,14 +6426,14 @@ pub(crate) static SERVER_SET_PENETRATION_PATROL_ALERT_LEVEL: OperationInfo = Ope
             required: true,
             doc: "The new alert level, from 1 to 15.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(15f64),
+                min: Some(1.0),
+                max: Some(15.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -6595,8 +6456,8 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server that is the domain's primary name server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6612,7 +6473,7 @@ pub(crate) static SERVER_SLAVE_NS_ADD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -6635,8 +6496,8 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server that is the domain's primary name server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6652,7 +6513,7 @@ pub(crate) static SERVER_SLAVE_NS_DELETE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("string"),
@@ -6675,15 +6536,15 @@ pub(crate) static SERVER_SLAVE_NS_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server that is the domains' primary name server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
@@ -6706,8 +6567,8 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6721,8 +6582,8 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6738,7 +6599,7 @@ pub(crate) static SERVER_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6761,8 +6622,8 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6776,13 +6637,13 @@ pub(crate) static SERVER_SNAPSHOT_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The snapshot's path as `server.snapshot_list` reports it, at most 255 characters.",
             limits: Limits {
-                max_length: Some(255usize),
+                max_length: Some(255),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -6805,15 +6666,15 @@ pub(crate) static SERVER_SNAPSHOT_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the Memstore instance holding the snapshots.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Snapshot>"),
@@ -6836,8 +6697,8 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6870,7 +6731,7 @@ pub(crate) static SERVER_UPGRADE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ServerUpgrade"),
@@ -6893,15 +6754,15 @@ pub(crate) static SERVER_MONITORING_GET_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -6924,8 +6785,8 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -6935,24 +6796,7 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
             name: "service",
             wire: "service",
             location: Location::Named,
-            ty: Type::Enum(
-                "MonitoringService",
-                &[
-                    "http",
-                    "http_string",
-                    "ssh",
-                    "mysql",
-                    "mysql_slave",
-                    "smtp",
-                    "pop3",
-                    "imap",
-                    "tcp",
-                    "disk",
-                    "load",
-                    "ping",
-                    "ssl_cert",
-                ],
-            ),
+            ty: Type::Enum("MonitoringService", &["http", "http_string", "ssh", "mysql", "mysql_slave", "smtp", "pop3", "imap", "tcp", "disk", "load", "ping", "ssl_cert"]),
             required: true,
             doc: "What to monitor.",
             ..ParamInfo::BASE
@@ -6961,10 +6805,7 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
             name: "alert_type",
             wire: "alert_type",
             location: Location::Named,
-            ty: Type::Enum(
-                "MonitoringAlertType",
-                &["email", "sms", "memset-warning", "memset-alert"],
-            ),
+            ty: Type::Enum("MonitoringAlertType", &["email", "sms", "memset-warning", "memset-alert"]),
             required: true,
             doc: "How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.",
             ..ParamInfo::BASE
@@ -7002,7 +6843,7 @@ pub(crate) static SERVER_MONITORING_RULE_CREATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
@@ -7025,8 +6866,8 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7042,7 +6883,7 @@ pub(crate) static SERVER_MONITORING_RULE_DELETE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -7065,8 +6906,8 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7082,7 +6923,7 @@ pub(crate) static SERVER_MONITORING_RULE_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
@@ -7105,15 +6946,15 @@ pub(crate) static SERVER_MONITORING_RULE_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringRule>"),
@@ -7136,8 +6977,8 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7156,24 +6997,7 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             name: "service",
             wire: "service",
             location: Location::Named,
-            ty: Type::Enum(
-                "MonitoringService",
-                &[
-                    "http",
-                    "http_string",
-                    "ssh",
-                    "mysql",
-                    "mysql_slave",
-                    "smtp",
-                    "pop3",
-                    "imap",
-                    "tcp",
-                    "disk",
-                    "load",
-                    "ping",
-                    "ssl_cert",
-                ],
-            ),
+            ty: Type::Enum("MonitoringService", &["http", "http_string", "ssh", "mysql", "mysql_slave", "smtp", "pop3", "imap", "tcp", "disk", "load", "ping", "ssl_cert"]),
             doc: "What to monitor.",
             ..ParamInfo::BASE
         },
@@ -7181,10 +7005,7 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             name: "alert_type",
             wire: "alert_type",
             location: Location::Named,
-            ty: Type::Enum(
-                "MonitoringAlertType",
-                &["email", "sms", "memset-warning", "memset-alert"],
-            ),
+            ty: Type::Enum("MonitoringAlertType", &["email", "sms", "memset-warning", "memset-alert"]),
             doc: "How to alert; `memset-warning` and `memset-alert` only for Memset-monitored advanced monitoring.",
             ..ParamInfo::BASE
         },
@@ -7221,7 +7042,7 @@ pub(crate) static SERVER_MONITORING_RULE_UPDATE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringRule"),
@@ -7244,8 +7065,8 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7277,7 +7098,7 @@ pub(crate) static SERVER_MONITORING_SET_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -7300,15 +7121,15 @@ pub(crate) static SERVER_STATUS_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the server.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerStatus"),
@@ -7335,17 +7156,12 @@ pub(crate) static SERVER_STATUS_LIST: OperationInfo = OperationInfo {
             name: "statuses",
             wire: "statuses",
             location: Location::Named,
-            ty: Type::List(
-                &Type::Enum(
-                    "MonitoringStatus",
-                    &["OK", "WARNING", "CRITICAL", "UNKNOWN"],
-                ),
-            ),
+            ty: Type::List(&Type::Enum("MonitoringStatus", &["OK", "WARNING", "CRITICAL", "UNKNOWN"])),
             doc: "Report only these statuses.",
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerStatus>"),
@@ -7368,15 +7184,15 @@ pub(crate) static SERVICE_CANCEL: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service to cancel.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -7399,15 +7215,15 @@ pub(crate) static SERVICE_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Service"),
@@ -7443,7 +7259,7 @@ pub(crate) static SERVICE_LIST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Service>"),
@@ -7466,8 +7282,8 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
             required: true,
             doc: "The name of the service.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7483,7 +7299,7 @@ pub(crate) static SERVICE_SET_NICKNAME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("ServiceNickname"),
@@ -7506,8 +7322,8 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the vLAN.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7521,8 +7337,8 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the host to add.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7537,7 +7353,7 @@ pub(crate) static VLAN_ADD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
@@ -7560,15 +7376,15 @@ pub(crate) static VLAN_INFO: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the vLAN.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Vlan"),
@@ -7591,15 +7407,15 @@ pub(crate) static VLAN_LIST: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the vLAN.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
@@ -7622,8 +7438,8 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the vLAN.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
@@ -7637,15 +7453,15 @@ pub(crate) static VLAN_REMOVE: OperationInfo = OperationInfo {
             required: true,
             doc: "The service name of the host to remove.",
             limits: Limits {
-                min_length: Some(1usize),
-                max_length: Some(64usize),
+                min_length: Some(1),
+                max_length: Some(64),
                 chars: Some("A-Za-z0-9._-"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("list<VlanHost>"),
@@ -7676,13 +7492,13 @@ pub(crate) static WEBSITE_FIREWALL_CLEAR_CACHE: OperationInfo = OperationInfo {
             ty: Type::List(&Type::String),
             doc: "The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given.",
             limits: Limits {
-                max_items: Some(500usize),
+                max_items: Some(500),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: false,
     answer: AnswerKind::Job,
     returns: Some("Job"),
@@ -8181,10 +7997,7 @@ static MODEL_CLUSTER_SERVICE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "scheduler",
             wire: "scheduler",
-            ty: Type::Enum(
-                "ClusterScheduler",
-                &["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq"],
-            ),
+            ty: Type::Enum("ClusterScheduler", &["rr", "wrr", "lc", "wlc", "lblc", "lblcr", "dh", "sh", "sed", "nq"]),
             doc: "How connections are spread over the real servers.",
             ..FieldInfo::BASE
         },
@@ -8496,10 +8309,7 @@ static MODEL_ZONE_RECORD: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "DnsRecordType",
-                &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
-            ),
+            ty: Type::Enum("DnsRecordType", &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"]),
             doc: "The record type.",
             ..FieldInfo::BASE
         },
@@ -8549,10 +8359,7 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "DnsRecordType",
-                &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"],
-            ),
+            ty: Type::Enum("DnsRecordType", &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"]),
             required: true,
             doc: "The record type, e.g. `A`.",
             ..FieldInfo::BASE
@@ -8563,7 +8370,7 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
             ty: Type::String,
             doc: "The record's name, e.g. `www`; empty (the default) for the domain itself.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8575,7 +8382,7 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
             required: true,
             doc: "What the record points to, e.g. `1.2.3.4`: printable ASCII only.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 chars: Some(" -~"),
                 ..Limits::NONE
             },
@@ -8587,10 +8394,7 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The time to live in seconds: 0 (the zone's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400.",
             limits: Limits {
-                int_values: &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
+                int_values: &[0, 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200, 86400],
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8601,8 +8405,8 @@ static MODEL_NEW_ZONE_RECORD: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The priority of an MX or SRV record, from 0 to 999.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(999f64),
+                min: Some(0.0),
+                max: Some(999.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8629,7 +8433,7 @@ static MODEL_NEW_ZONE_DOMAIN: ModelInfo = ModelInfo {
             required: true,
             doc: "The domain name, at most 250 characters.",
             limits: Limits {
-                max_length: Some(250usize),
+                max_length: Some(250),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8896,18 +8700,7 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::String,
             doc: "`any`, or one protocol or several joined by commas without spaces (`tcp,udp,icmp`); with `any`, neither the protocol nor the destination ports are used for matching.",
             limits: Limits {
-                values: &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
+                values: &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"],
                 separator: Some(","),
                 ..Limits::NONE
             },
@@ -8920,8 +8713,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             required: true,
             doc: "The rule's position within its group, from 1 to 30.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(30f64),
+                min: Some(1.0),
+                max: Some(30.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -9076,18 +8869,7 @@ static MODEL_INVOICE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "status",
             wire: "status",
-            ty: Type::Enum(
-                "InvoiceStatus",
-                &[
-                    "NEW",
-                    "AWAITING-PAYMENT",
-                    "RENEWAL",
-                    "REFUND",
-                    "CANCELLED",
-                    "DONE",
-                    "PROCESSING",
-                ],
-            ),
+            ty: Type::Enum("InvoiceStatus", &["NEW", "AWAITING-PAYMENT", "RENEWAL", "REFUND", "CANCELLED", "DONE", "PROCESSING"]),
             doc: "The invoice's status.",
             ..FieldInfo::BASE
         },
@@ -9543,10 +9325,7 @@ static MODEL_OPENSTACK_PROJECT: ModelInfo = ModelInfo {
         FieldInfo {
             name: "firewall_type",
             wire: "firewall_type",
-            ty: Type::Enum(
-                "FirewallType",
-                &["none", "basic", "self_managed", "managed"],
-            ),
+            ty: Type::Enum("FirewallType", &["none", "basic", "self_managed", "managed"]),
             doc: "The kind of firewalling the project has.",
             ..FieldInfo::BASE
         },
@@ -9665,18 +9444,7 @@ static MODEL_PAYMENT_METHOD: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "PaymentMethodType",
-                &[
-                    "account",
-                    "card",
-                    "bank_transfer",
-                    "cheque",
-                    "paypal",
-                    "transfer_or_cheque",
-                    "notset",
-                ],
-            ),
+            ty: Type::Enum("PaymentMethodType", &["account", "card", "bank_transfer", "cheque", "paypal", "transfer_or_cheque", "notset"]),
             doc: "The kind of payment method.",
             ..FieldInfo::BASE
         },
@@ -9871,34 +9639,14 @@ static MODEL_MONITORING_RULE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "service",
             wire: "service",
-            ty: Type::Enum(
-                "MonitoringService",
-                &[
-                    "http",
-                    "http_string",
-                    "ssh",
-                    "mysql",
-                    "mysql_slave",
-                    "smtp",
-                    "pop3",
-                    "imap",
-                    "tcp",
-                    "disk",
-                    "load",
-                    "ping",
-                    "ssl_cert",
-                ],
-            ),
+            ty: Type::Enum("MonitoringService", &["http", "http_string", "ssh", "mysql", "mysql_slave", "smtp", "pop3", "imap", "tcp", "disk", "load", "ping", "ssl_cert"]),
             doc: "What the rule monitors.",
             ..FieldInfo::BASE
         },
         FieldInfo {
             name: "alert_type",
             wire: "alert_type",
-            ty: Type::Enum(
-                "MonitoringAlertType",
-                &["email", "sms", "memset-warning", "memset-alert"],
-            ),
+            ty: Type::Enum("MonitoringAlertType", &["email", "sms", "memset-warning", "memset-alert"]),
             doc: "How the rule alerts.",
             ..FieldInfo::BASE
         },
@@ -9956,10 +9704,7 @@ static MODEL_SERVER_STATUS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "status",
             wire: "status",
-            ty: Type::Enum(
-                "MonitoringStatus",
-                &["OK", "WARNING", "CRITICAL", "UNKNOWN"],
-            ),
+            ty: Type::Enum("MonitoringStatus", &["OK", "WARNING", "CRITICAL", "UNKNOWN"]),
             doc: "The status found at the last check.",
             ..FieldInfo::BASE
         },
@@ -10045,10 +9790,7 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
         FieldInfo {
             name: "firewall_type",
             wire: "firewall_type",
-            ty: Type::Enum(
-                "FirewallType",
-                &["none", "basic", "self_managed", "managed"],
-            ),
+            ty: Type::Enum("FirewallType", &["none", "basic", "self_managed", "managed"]),
             doc: "The kind of firewalling the server has.",
             ..FieldInfo::BASE
         },
@@ -10097,18 +9839,7 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
         FieldInfo {
             name: "support_level",
             wire: "support_level",
-            ty: Type::Enum(
-                "SupportLevel",
-                &[
-                    "standard",
-                    "premium",
-                    "managed_infrastructure",
-                    "managed_platform",
-                    "infrastructure_only",
-                    "basic",
-                    "managed",
-                ],
-            ),
+            ty: Type::Enum("SupportLevel", &["standard", "premium", "managed_infrastructure", "managed_platform", "infrastructure_only", "basic", "managed"]),
             doc: "The level of technical support for the server.",
             ..FieldInfo::BASE
         },
@@ -10122,10 +9853,7 @@ static MODEL_SERVER_INFO: ModelInfo = ModelInfo {
         FieldInfo {
             name: "intrusion_detection",
             wire: "intrusion_detection",
-            ty: Type::Enum(
-                "IntrusionDetectionLevel",
-                &["none", "basic", "monitored", "protected"],
-            ),
+            ty: Type::Enum("IntrusionDetectionLevel", &["none", "basic", "monitored", "protected"]),
             doc: "The level of intrusion detection for the server.",
             ..FieldInfo::BASE
         },

@@ -256,8 +256,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 30u64,
-            timeout_secs: 1500u64,
+            interval_secs: 30,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "image_id",
@@ -265,8 +265,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 30u64,
-            timeout_secs: 1500u64,
+            interval_secs: 30,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "shared_storage_id",
@@ -274,8 +274,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 10u64,
-            timeout_secs: 1500u64,
+            interval_secs: 10,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "firewall_id",
@@ -283,8 +283,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 5u64,
-            timeout_secs: 1500u64,
+            interval_secs: 5,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "load_balancer_id",
@@ -292,8 +292,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 5u64,
-            timeout_secs: 1500u64,
+            interval_secs: 5,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "private_network_id",
@@ -301,8 +301,8 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 5u64,
-            timeout_secs: 1500u64,
+            interval_secs: 5,
+            timeout_secs: 1500,
         },
         WaitInfo {
             id: "monitoring_policy_id",
@@ -310,21 +310,13 @@ pub static CATALOG: Catalog = Catalog {
             state: &["state"],
             done: &["ACTIVE", "POWERED_ON", "POWERED_OFF"],
             failed: &[],
-            interval_secs: 5u64,
-            timeout_secs: 1500u64,
+            interval_secs: 5,
+            timeout_secs: 1500,
         },
     ],
     reads_first: &[
-        ReadFirst {
-            operation: "modify_port",
-            into: "ports",
-            members: &["protocol", "port"],
-        },
-        ReadFirst {
-            operation: "modify_process",
-            into: "processes",
-            members: &["process"],
-        },
+        ReadFirst { operation: "modify_port", into: "ports", members: &["protocol", "port"] },
+        ReadFirst { operation: "modify_process", into: "processes", members: &["process"] },
     ],
 };
 pub(crate) static LIST_DVDS: OperationInfo = OperationInfo {
@@ -377,16 +369,11 @@ pub(crate) static LIST_DVDS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<DvdIso>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_DVD: OperationInfo = OperationInfo {
     name: "get_dvd",
@@ -407,7 +394,7 @@ pub(crate) static GET_DVD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DvdIso"),
@@ -463,16 +450,11 @@ pub(crate) static LIST_FIREWALL_POLICIES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallPolicy>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_FIREWALL: OperationInfo = OperationInfo {
     name: "get_firewall",
@@ -493,7 +475,7 @@ pub(crate) static GET_FIREWALL: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -518,7 +500,7 @@ pub(crate) static LIST_FIREWALL_SERVERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AttachedServerIp>"),
@@ -552,7 +534,7 @@ pub(crate) static GET_FIREWALL_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("AttachedServerIp"),
@@ -577,7 +559,7 @@ pub(crate) static LIST_FIREWALL_POLICY_RULES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FirewallRule>"),
@@ -611,7 +593,7 @@ pub(crate) static GET_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
@@ -644,13 +626,13 @@ pub(crate) static CREATE_FIREWALL_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The policy's rules, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -682,13 +664,13 @@ pub(crate) static ADD_FIREWALL_POLICY_RULE: OperationInfo = OperationInfo {
             required: true,
             doc: "The rules to add, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -720,13 +702,13 @@ pub(crate) static ATTACH_SERVER_FIREWALL_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The ids of the server IPs to apply the policy to, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -767,7 +749,7 @@ pub(crate) static MODIFY_FIREWALL: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -792,7 +774,7 @@ pub(crate) static DELETE_FIREWALL: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -826,7 +808,7 @@ pub(crate) static REMOVE_FIREWALL_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -860,7 +842,7 @@ pub(crate) static REMOVE_FIREWALL_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallPolicy"),
@@ -916,16 +898,11 @@ pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Image>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
     name: "get_image",
@@ -946,7 +923,7 @@ pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -972,7 +949,7 @@ pub(crate) static CREATE_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -1025,7 +1002,7 @@ pub(crate) static MODIFY_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -1050,7 +1027,7 @@ pub(crate) static DELETE_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -1106,16 +1083,11 @@ pub(crate) static LIST_LOAD_BALANCERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancer>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_LOAD_BALANCER: OperationInfo = OperationInfo {
     name: "get_load_balancer",
@@ -1136,7 +1108,7 @@ pub(crate) static GET_LOAD_BALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1161,7 +1133,7 @@ pub(crate) static LIST_LOAD_BALANCER_SERVERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<AttachedServerIp>"),
@@ -1195,7 +1167,7 @@ pub(crate) static GET_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("AttachedServerIp"),
@@ -1220,7 +1192,7 @@ pub(crate) static LOAD_BALANCER_RULES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<LoadBalancerRule>"),
@@ -1254,7 +1226,7 @@ pub(crate) static GET_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerRule"),
@@ -1287,13 +1259,13 @@ pub(crate) static CREATE_LOAD_BALANCER: OperationInfo = OperationInfo {
             required: true,
             doc: "The load balancer's rules, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1325,13 +1297,13 @@ pub(crate) static ATTACH_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
             required: true,
             doc: "The ids of the server IPs to attach, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1363,13 +1335,13 @@ pub(crate) static ADD_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
             required: true,
             doc: "The rules to add, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1428,8 +1400,8 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The time between two health checks, in seconds.",
             limits: Limits {
-                min: Some(5f64),
-                max: Some(300f64),
+                min: Some(5.0),
+                max: Some(300.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -1465,8 +1437,8 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "How long a client keeps being sent to the same server, in seconds.",
             limits: Limits {
-                min: Some(30f64),
-                max: Some(1200f64),
+                min: Some(30.0),
+                max: Some(1200.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -1480,7 +1452,7 @@ pub(crate) static MODIFY_LOAD_BALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1505,7 +1477,7 @@ pub(crate) static DELETE_LOAD_BALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1539,7 +1511,7 @@ pub(crate) static REMOVE_LOAD_BALANCER_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1573,7 +1545,7 @@ pub(crate) static REMOVE_LOAD_BALANCER_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1632,10 +1604,7 @@ pub(crate) static LIST_LOGS: OperationInfo = OperationInfo {
             name: "period",
             wire: "period",
             location: Location::Query,
-            ty: Type::Enum(
-                "Period",
-                &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"],
-            ),
+            ty: Type::Enum("Period", &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"]),
             default: Some(Literal::String("LAST_24H")),
             doc: "The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.",
             ..ParamInfo::BASE
@@ -1657,16 +1626,11 @@ pub(crate) static LIST_LOGS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Log>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_LOG: OperationInfo = OperationInfo {
     name: "get_log",
@@ -1687,7 +1651,7 @@ pub(crate) static GET_LOG: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Log"),
@@ -1743,16 +1707,11 @@ pub(crate) static LIST_SERVER_USAGES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoredServer>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_USAGE: OperationInfo = OperationInfo {
     name: "get_usage",
@@ -1776,10 +1735,7 @@ pub(crate) static GET_USAGE: OperationInfo = OperationInfo {
             name: "period",
             wire: "period",
             location: Location::Query,
-            ty: Type::Enum(
-                "Period",
-                &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"],
-            ),
+            ty: Type::Enum("Period", &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"]),
             default: Some(Literal::String("LAST_24H")),
             doc: "The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.",
             ..ParamInfo::BASE
@@ -1801,7 +1757,7 @@ pub(crate) static GET_USAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringUsage"),
@@ -1857,16 +1813,11 @@ pub(crate) static LIST_MONITORING_POLICIES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringPolicy>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_MONITORING_POLICY: OperationInfo = OperationInfo {
     name: "get_monitoring_policy",
@@ -1887,7 +1838,7 @@ pub(crate) static GET_MONITORING_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -1912,7 +1863,7 @@ pub(crate) static LIST_MONITORING_POLICY_PORTS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringPort>"),
@@ -1946,7 +1897,7 @@ pub(crate) static GET_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPort"),
@@ -1971,7 +1922,7 @@ pub(crate) static LIST_MONITORING_POLICY_PROCESSES: OperationInfo = OperationInf
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<MonitoringProcess>"),
@@ -2005,7 +1956,7 @@ pub(crate) static GET_MONITORING_POLICY_PROCESS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringProcess"),
@@ -2030,7 +1981,7 @@ pub(crate) static LIST_MONITORING_POLICY_SERVERS: OperationInfo = OperationInfo 
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
@@ -2064,7 +2015,7 @@ pub(crate) static GET_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
@@ -2106,7 +2057,7 @@ pub(crate) static CREATE_MONITORING_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The ports to watch, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2119,13 +2070,13 @@ pub(crate) static CREATE_MONITORING_POLICY: OperationInfo = OperationInfo {
             required: true,
             doc: "The processes to watch, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2157,13 +2108,13 @@ pub(crate) static ADD_PORT: OperationInfo = OperationInfo {
             required: true,
             doc: "The ports to add, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2195,13 +2146,13 @@ pub(crate) static ADD_PROCESS: OperationInfo = OperationInfo {
             required: true,
             doc: "The processes to add, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -2233,13 +2184,13 @@ pub(crate) static ATTACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo
             required: true,
             doc: "The ids of the servers to apply the policy to, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2281,7 +2232,7 @@ pub(crate) static MODIFY_MONITORING_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2324,7 +2275,7 @@ pub(crate) static MODIFY_PORT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2367,7 +2318,7 @@ pub(crate) static MODIFY_PROCESS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2392,7 +2343,7 @@ pub(crate) static DELETE_MONITORING_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2426,7 +2377,7 @@ pub(crate) static DELETE_MONITORING_POLICY_PORT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2460,7 +2411,7 @@ pub(crate) static DELETE_MONITORING_POLICY_PROCESS: OperationInfo = OperationInf
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2494,7 +2445,7 @@ pub(crate) static DETACH_MONITORING_POLICY_SERVER: OperationInfo = OperationInfo
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("MonitoringPolicy"),
@@ -2550,16 +2501,11 @@ pub(crate) static LIST_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PrivateNetwork>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_PRIVATE_NETWORK: OperationInfo = OperationInfo {
     name: "get_private_network",
@@ -2580,7 +2526,7 @@ pub(crate) static GET_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -2605,7 +2551,7 @@ pub(crate) static LIST_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
@@ -2639,7 +2585,7 @@ pub(crate) static GET_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
@@ -2665,7 +2611,7 @@ pub(crate) static CREATE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -2697,13 +2643,13 @@ pub(crate) static ATTACH_PRIVATE_NETWORK_SERVERS: OperationInfo = OperationInfo 
             required: true,
             doc: "The ids of the servers to attach, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -2760,7 +2706,7 @@ pub(crate) static MODIFY_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -2785,7 +2731,7 @@ pub(crate) static DELETE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -2819,7 +2765,7 @@ pub(crate) static REMOVE_PRIVATE_NETWORK_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -2875,16 +2821,11 @@ pub(crate) static LIST_PUBLIC_IPS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<PublicIp>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_PUBLIC_IP: OperationInfo = OperationInfo {
     name: "get_public_ip",
@@ -2905,7 +2846,7 @@ pub(crate) static GET_PUBLIC_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
@@ -2937,7 +2878,7 @@ pub(crate) static CREATE_PUBLIC_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
@@ -2971,7 +2912,7 @@ pub(crate) static MODIFY_PUBLIC_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
@@ -2996,7 +2937,7 @@ pub(crate) static DELETE_PUBLIC_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PublicIp"),
@@ -3052,16 +2993,11 @@ pub(crate) static LIST_APPLIANCES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerAppliance>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_APPLIANCE: OperationInfo = OperationInfo {
     name: "get_appliance",
@@ -3082,7 +3018,7 @@ pub(crate) static GET_APPLIANCE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerAppliance"),
@@ -3138,16 +3074,11 @@ pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerSummary>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
     name: "get_server",
@@ -3168,7 +3099,7 @@ pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3183,7 +3114,7 @@ pub(crate) static FIXED_SERVER_FLAVORS: OperationInfo = OperationInfo {
     path: "/servers/fixed_instance_sizes",
     body: BodyKind::None,
     params: &[],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<FixedServerFlavor>"),
@@ -3208,7 +3139,7 @@ pub(crate) static GET_FIXED_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FixedServerFlavor"),
@@ -3233,7 +3164,7 @@ pub(crate) static GET_SERVER_HARDWARE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerHardware"),
@@ -3258,7 +3189,7 @@ pub(crate) static LIST_SERVER_HDDS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Hdd>"),
@@ -3292,7 +3223,7 @@ pub(crate) static GET_SERVER_HDD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Hdd"),
@@ -3317,7 +3248,7 @@ pub(crate) static GET_SERVER_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
@@ -3342,7 +3273,7 @@ pub(crate) static LIST_SERVER_IPS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerIp>"),
@@ -3376,7 +3307,7 @@ pub(crate) static GET_SERVER_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerIp"),
@@ -3410,7 +3341,7 @@ pub(crate) static LIST_IP_FIREWALL_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
@@ -3444,7 +3375,7 @@ pub(crate) static LIST_IP_LOAD_BALANCERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<Identity>"),
@@ -3469,7 +3400,7 @@ pub(crate) static GET_SERVER_STATUS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerStatus"),
@@ -3494,7 +3425,7 @@ pub(crate) static GET_SERVER_DVD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Identity"),
@@ -3519,7 +3450,7 @@ pub(crate) static LIST_SERVER_PRIVATE_NETWORKS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<ServerPrivateNetwork>"),
@@ -3553,7 +3484,7 @@ pub(crate) static PRIVATE_NETWORK_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("PrivateNetwork"),
@@ -3578,7 +3509,7 @@ pub(crate) static LIST_SERVER_SNAPSHOTS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -3611,13 +3542,13 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
             required: true,
             doc: "The disks of the new server, at least one; mark exactly one of them as the main disk.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3649,13 +3580,13 @@ pub(crate) static ADD_HDD: OperationInfo = OperationInfo {
             required: true,
             doc: "The disks to add, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3688,7 +3619,7 @@ pub(crate) static ADD_NEW_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3731,7 +3662,7 @@ pub(crate) static ADD_LOAD_BALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3765,7 +3696,7 @@ pub(crate) static ASSIGN_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3790,7 +3721,7 @@ pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3824,7 +3755,7 @@ pub(crate) static CLONE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3866,7 +3797,7 @@ pub(crate) static MODIFY_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3923,7 +3854,7 @@ pub(crate) static MODIFY_SERVER_HARDWARE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -3964,13 +3895,13 @@ pub(crate) static MODIFY_HDD: OperationInfo = OperationInfo {
             required: true,
             doc: "The new size of the disk, in GB.",
             limits: Limits {
-                multiple_of: Some(20i64),
+                multiple_of: Some(20),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4013,7 +3944,7 @@ pub(crate) static ADD_FIREWALL_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4056,7 +3987,7 @@ pub(crate) static MODIFY_SERVER_STATUS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4090,7 +4021,7 @@ pub(crate) static LOAD_DVD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4124,7 +4055,7 @@ pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4175,7 +4106,7 @@ pub(crate) static REINSTALL_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4208,7 +4139,7 @@ pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4242,7 +4173,7 @@ pub(crate) static REMOVE_HDD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4284,7 +4215,7 @@ pub(crate) static REMOVE_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4318,7 +4249,7 @@ pub(crate) static REMOVE_FIREWALL_POLICY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4361,7 +4292,7 @@ pub(crate) static REMOVE_LOAD_BALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4395,7 +4326,7 @@ pub(crate) static REMOVE_PRIVATE_NETWORK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4420,7 +4351,7 @@ pub(crate) static EJECT_DVD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4454,7 +4385,7 @@ pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -4510,16 +4441,11 @@ pub(crate) static LIST_SHARED_STORAGES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<SharedStorage>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_SHARED_STORAGE: OperationInfo = OperationInfo {
     name: "get_shared_storage",
@@ -4540,7 +4466,7 @@ pub(crate) static GET_SHARED_STORAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4565,7 +4491,7 @@ pub(crate) static LIST_SERVERS_ATTACHED_STORAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<SharedStorageServer>"),
@@ -4599,7 +4525,7 @@ pub(crate) static GET_SHARED_STORAGE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorageServer"),
@@ -4614,7 +4540,7 @@ pub(crate) static GET_CREDENTIALS: OperationInfo = OperationInfo {
     path: "/shared_storages/access",
     body: BodyKind::None,
     params: &[],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4640,7 +4566,7 @@ pub(crate) static CREATE_SHARED_STORAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4672,13 +4598,13 @@ pub(crate) static ATTACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
             required: true,
             doc: "The servers to attach, each with its access rights; at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4725,13 +4651,13 @@ pub(crate) static MODIFY_SHARED_STORAGE: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The new size, in GB.",
             limits: Limits {
-                multiple_of: Some(50i64),
+                multiple_of: Some(50),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4757,7 +4683,7 @@ pub(crate) static CHANGE_PASSWORD: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("json"),
@@ -4782,7 +4708,7 @@ pub(crate) static DELETE_SHARED_STORAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4816,7 +4742,7 @@ pub(crate) static DETACH_SERVER_SHARED_STORAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SharedStorage"),
@@ -4875,10 +4801,7 @@ pub(crate) static LIST_USAGES: OperationInfo = OperationInfo {
             name: "period",
             wire: "period",
             location: Location::Query,
-            ty: Type::Enum(
-                "Period",
-                &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"],
-            ),
+            ty: Type::Enum("Period", &["LAST_HOUR", "LAST_24H", "LAST_7D", "LAST_30D", "LAST_365D", "CUSTOM"]),
             default: Some(Literal::String("LAST_24H")),
             doc: "The time span to report on; `CUSTOM` takes the span from `start_date` and `end_date`.",
             ..ParamInfo::BASE
@@ -4900,7 +4823,7 @@ pub(crate) static LIST_USAGES: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("map<list<UsageResource>>"),
@@ -4956,16 +4879,11 @@ pub(crate) static LIST_USERS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<User>"),
-    pages: Some(PageInfo {
-        page: "page",
-        per_page: "per_page",
-        first: 1u64,
-        size: 100u64,
-    }),
+    pages: Some(PageInfo { page: "page", per_page: "per_page", first: 1, size: 100 }),
 };
 pub(crate) static GET_USER: OperationInfo = OperationInfo {
     name: "get_user",
@@ -4986,7 +4904,7 @@ pub(crate) static GET_USER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5011,7 +4929,7 @@ pub(crate) static API_INFO: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("UserApi"),
@@ -5036,7 +4954,7 @@ pub(crate) static SHOW_API_KEY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ApiKey"),
@@ -5061,7 +4979,7 @@ pub(crate) static IPS_API_ACCESS_ALLOWED: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("list<string>"),
@@ -5112,7 +5030,7 @@ pub(crate) static CREATE_USER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5144,13 +5062,13 @@ pub(crate) static ADD_USER_IP: OperationInfo = OperationInfo {
             required: true,
             doc: "The IP addresses to allow, at least one.",
             limits: Limits {
-                min_items: Some(1usize),
+                min_items: Some(1),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5198,7 +5116,7 @@ pub(crate) static MODIFY_USER: OperationInfo = OperationInfo {
             secret: true,
             doc: "The user's new password.",
             limits: Limits {
-                min_length: Some(8usize),
+                min_length: Some(8),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -5212,7 +5130,7 @@ pub(crate) static MODIFY_USER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5246,7 +5164,7 @@ pub(crate) static MODIFY_USER_API: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5271,7 +5189,7 @@ pub(crate) static CHANGE_API_KEY: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: false,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5296,7 +5214,7 @@ pub(crate) static DELETE_USER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5330,7 +5248,7 @@ pub(crate) static REMOVE_USER_IP: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16, 201u16, 202u16],
+    success: &[200, 201, 202],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("User"),
@@ -5506,24 +5424,7 @@ static MODEL_FIREWALL_POLICY: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The policy's state.",
             ..FieldInfo::BASE
         },
@@ -5703,8 +5604,8 @@ static MODEL_NEW_IMAGE: ModelInfo = ModelInfo {
             required: true,
             doc: "How many images of the schedule are kept; older ones are deleted.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(50f64),
+                min: Some(1.0),
+                max: Some(50.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -5805,24 +5706,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The image's state.",
             ..FieldInfo::BASE
         },
@@ -5923,8 +5807,8 @@ static MODEL_NEW_LOAD_BALANCER: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The time between two health checks, in seconds.",
             limits: Limits {
-                min: Some(5f64),
-                max: Some(300f64),
+                min: Some(5.0),
+                max: Some(300.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -5956,8 +5840,8 @@ static MODEL_NEW_LOAD_BALANCER: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "How long a client keeps being sent to the same server, in seconds; required when `persistence` is on.",
             limits: Limits {
-                min: Some(30f64),
-                max: Some(1200f64),
+                min: Some(30.0),
+                max: Some(1200.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -6041,24 +5925,7 @@ static MODEL_LOAD_BALANCER: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The load balancer's state.",
             ..FieldInfo::BASE
         },
@@ -6301,24 +6168,7 @@ static MODEL_ACTION_STATUS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The action's state, e.g. `COMPLETED`.",
             ..FieldInfo::BASE
         },
@@ -6391,24 +6241,7 @@ static MODEL_MONITORING_STATUS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The server's power state.",
             ..FieldInfo::BASE
         },
@@ -7247,24 +7080,7 @@ static MODEL_MONITORING_POLICY: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The policy's state.",
             ..FieldInfo::BASE
         },
@@ -7618,24 +7434,7 @@ static MODEL_PRIVATE_NETWORK: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The private network's state.",
             ..FieldInfo::BASE
         },
@@ -7728,24 +7527,7 @@ static MODEL_PUBLIC_IP: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The public IP's state.",
             ..FieldInfo::BASE
         },
@@ -8008,7 +7790,7 @@ static MODEL_NEW_HDD: ModelInfo = ModelInfo {
             required: true,
             doc: "The disk size, in GB.",
             limits: Limits {
-                multiple_of: Some(20i64),
+                multiple_of: Some(20),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8254,24 +8036,7 @@ static MODEL_SERVER_STATUS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The server's current state.",
             ..FieldInfo::BASE
         },
@@ -8681,7 +8446,7 @@ static MODEL_NEW_SHARED_STORAGE: ModelInfo = ModelInfo {
             required: true,
             doc: "The size, in GB.",
             limits: Limits {
-                multiple_of: Some(50i64),
+                multiple_of: Some(50),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -8757,24 +8522,7 @@ static MODEL_SHARED_STORAGE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The shared storage's state.",
             ..FieldInfo::BASE
         },
@@ -8875,24 +8623,7 @@ static MODEL_SHARED_STORAGE_CREDENTIALS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "state",
             wire: "state",
-            ty: Type::Enum(
-                "ResourceState",
-                &[
-                    "ACTIVE",
-                    "ENABLED",
-                    "CREATING",
-                    "DEPLOYING",
-                    "CONFIGURING",
-                    "POWERED_ON",
-                    "POWERED_OFF",
-                    "POWERING_OFF",
-                    "REBOOTING",
-                    "ON RECOVERY",
-                    "DELETING",
-                    "REMOVING",
-                    "COMPLETED",
-                ],
-            ),
+            ty: Type::Enum("ResourceState", &["ACTIVE", "ENABLED", "CREATING", "DEPLOYING", "CONFIGURING", "POWERED_ON", "POWERED_OFF", "POWERING_OFF", "REBOOTING", "ON RECOVERY", "DELETING", "REMOVING", "COMPLETED"]),
             doc: "The state of the credentials, e.g. `CONFIGURING` while a new password is applied.",
             ..FieldInfo::BASE
         },

@@ -150,16 +150,16 @@ pub(crate) static LIST_DATACENTERS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("DatacenterCollection"),
@@ -188,16 +188,16 @@ pub(crate) static GET_DATACENTER: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Datacenter"),
@@ -223,7 +223,7 @@ pub(crate) static CREATE_DATACENTER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Datacenter"),
@@ -268,7 +268,7 @@ pub(crate) static UPDATE_DATACENTER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Datacenter"),
@@ -293,7 +293,7 @@ pub(crate) static DELETE_DATACENTER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -340,16 +340,16 @@ pub(crate) static GET_FIREWALL_RULES: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRuleCollection"),
@@ -401,7 +401,7 @@ pub(crate) static GET_FIREWALL_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("FirewallRule"),
@@ -454,7 +454,7 @@ pub(crate) static CREATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("FirewallRule"),
@@ -521,8 +521,8 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             nullable: true,
             doc: "Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff.",
             limits: Limits {
-                min_length: Some(17usize),
-                max_length: Some(17usize),
+                min_length: Some(17),
+                max_length: Some(17),
                 chars: Some("0-9a-fA-F:"),
                 ..Limits::NONE
             },
@@ -554,8 +554,8 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             nullable: true,
             doc: "The first port allowed, for TCP or UDP rules.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65534f64),
+                min: Some(1.0),
+                max: Some(65534.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -568,8 +568,8 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             nullable: true,
             doc: "The last port allowed, for TCP or UDP rules.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65534f64),
+                min: Some(1.0),
+                max: Some(65534.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -582,8 +582,8 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             nullable: true,
             doc: "The ICMP type allowed, for ICMP rules.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(254f64),
+                min: Some(0.0),
+                max: Some(254.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -596,14 +596,14 @@ pub(crate) static UPDATE_FIREWALL_RULE: OperationInfo = OperationInfo {
             nullable: true,
             doc: "The ICMP code allowed, for ICMP rules.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(254f64),
+                min: Some(0.0),
+                max: Some(254.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("FirewallRule"),
@@ -655,7 +655,7 @@ pub(crate) static DELETE_FIREWALL_RULE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -675,16 +675,16 @@ pub(crate) static LIST_IMAGES: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ImageCollection"),
@@ -709,7 +709,7 @@ pub(crate) static GET_IMAGE: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -729,16 +729,16 @@ pub(crate) static LIST_IPBLOCKS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("IpBlockCollection"),
@@ -763,7 +763,7 @@ pub(crate) static GET_IPBLOCK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("IpBlock"),
@@ -789,7 +789,7 @@ pub(crate) static RESERVE_IPBLOCK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("IpBlock"),
@@ -814,7 +814,7 @@ pub(crate) static DELETE_IPBLOCK: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -843,16 +843,16 @@ pub(crate) static LIST_LANS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LanCollection"),
@@ -887,7 +887,7 @@ pub(crate) static CREATE_LAN: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Lan"),
@@ -925,16 +925,16 @@ pub(crate) static GET_LAN: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Lan"),
@@ -984,7 +984,7 @@ pub(crate) static UPDATE_LAN: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Lan"),
@@ -1018,7 +1018,7 @@ pub(crate) static DELETE_LAN: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -1047,16 +1047,16 @@ pub(crate) static LIST_LOADBALANCERS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancerCollection"),
@@ -1090,7 +1090,7 @@ pub(crate) static GET_LOADBALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LoadBalancer"),
@@ -1125,7 +1125,7 @@ pub(crate) static CREATE_LOADBALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("LoadBalancer"),
@@ -1183,7 +1183,7 @@ pub(crate) static UPDATE_LOADBALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("LoadBalancer"),
@@ -1217,7 +1217,7 @@ pub(crate) static DELETE_LOADBALANCER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -1255,16 +1255,16 @@ pub(crate) static GET_LOADBALANCER_MEMBERS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("NicCollection"),
@@ -1311,16 +1311,16 @@ pub(crate) static GET_LOADBALANCED_NIC: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Nic"),
@@ -1363,7 +1363,7 @@ pub(crate) static ADD_LOADBALANCED_NICS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
@@ -1406,7 +1406,7 @@ pub(crate) static REMOVE_LOADBALANCED_NIC: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -1421,7 +1421,7 @@ pub(crate) static LIST_LOCATIONS: OperationInfo = OperationInfo {
     path: "/locations",
     body: BodyKind::None,
     params: &[],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("LocationCollection"),
@@ -1447,7 +1447,7 @@ pub(crate) static GET_LOCATION: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Location"),
@@ -1485,16 +1485,16 @@ pub(crate) static LIST_NICS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("NicCollection"),
@@ -1541,16 +1541,16 @@ pub(crate) static GET_NIC: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Nic"),
@@ -1594,7 +1594,7 @@ pub(crate) static CREATE_NIC: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
@@ -1677,7 +1677,7 @@ pub(crate) static UPDATE_NIC: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Nic"),
@@ -1720,7 +1720,7 @@ pub(crate) static DELETE_NIC: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -1740,16 +1740,16 @@ pub(crate) static LIST_REQUESTS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("RequestCollection"),
@@ -1774,7 +1774,7 @@ pub(crate) static GET_REQUEST: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Request"),
@@ -1799,7 +1799,7 @@ pub(crate) static GET_REQUEST_STATUS: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("RequestStatus"),
@@ -1828,16 +1828,16 @@ pub(crate) static LIST_SERVERS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ServerCollection"),
@@ -1875,16 +1875,16 @@ pub(crate) static GET_SERVER: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Server"),
@@ -1919,7 +1919,7 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Server"),
@@ -1967,7 +1967,7 @@ pub(crate) static UPDATE_SERVER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The new number of CPU cores.",
             limits: Limits {
-                min: Some(1f64),
+                min: Some(1.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -1979,8 +1979,8 @@ pub(crate) static UPDATE_SERVER: OperationInfo = OperationInfo {
             ty: Type::Integer,
             doc: "The new memory size in MB, in steps of 256 MB.",
             limits: Limits {
-                min: Some(256f64),
-                multiple_of: Some(256i64),
+                min: Some(256.0),
+                multiple_of: Some(256),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
@@ -2022,7 +2022,7 @@ pub(crate) static UPDATE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Server"),
@@ -2056,7 +2056,7 @@ pub(crate) static DELETE_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2094,16 +2094,16 @@ pub(crate) static GET_ATTACHED_VOLUMES: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("VolumeCollection"),
@@ -2146,7 +2146,7 @@ pub(crate) static ATTACH_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
@@ -2189,7 +2189,7 @@ pub(crate) static GET_ATTACHED_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Volume"),
@@ -2232,7 +2232,7 @@ pub(crate) static DETACH_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2270,16 +2270,16 @@ pub(crate) static GET_ATTACHED_CDROMS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("ImageCollection"),
@@ -2322,7 +2322,7 @@ pub(crate) static ATTACH_CDROM: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Image"),
@@ -2365,7 +2365,7 @@ pub(crate) static GET_ATTACHED_CDROM: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Image"),
@@ -2408,7 +2408,7 @@ pub(crate) static DETACH_CDROM: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2442,7 +2442,7 @@ pub(crate) static REBOOT_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2476,7 +2476,7 @@ pub(crate) static START_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2510,7 +2510,7 @@ pub(crate) static STOP_SERVER: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2530,16 +2530,16 @@ pub(crate) static LIST_SNAPSHOTS: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("SnapshotCollection"),
@@ -2564,7 +2564,7 @@ pub(crate) static GET_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Snapshot"),
@@ -2697,7 +2697,7 @@ pub(crate) static UPDATE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Snapshot"),
@@ -2722,7 +2722,7 @@ pub(crate) static DELETE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2751,16 +2751,16 @@ pub(crate) static LIST_VOLUMES: OperationInfo = OperationInfo {
             wire: "depth",
             location: Location::Query,
             ty: Type::Integer,
-            default: Some(Literal::Integer(1i64)),
+            default: Some(Literal::Integer(1)),
             doc: "How many levels of child resources to expand in the response; larger values embed more detail.",
             limits: Limits {
-                min: Some(0f64),
+                min: Some(0.0),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("VolumeCollection"),
@@ -2794,7 +2794,7 @@ pub(crate) static GET_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[200u16],
+    success: &[200],
     idempotent: true,
     answer: AnswerKind::Value,
     returns: Some("Volume"),
@@ -2829,7 +2829,7 @@ pub(crate) static CREATE_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
@@ -2895,7 +2895,7 @@ pub(crate) static UPDATE_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Volume"),
@@ -2929,7 +2929,7 @@ pub(crate) static DELETE_VOLUME: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: true,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -2979,7 +2979,7 @@ pub(crate) static CREATE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: Some("Snapshot"),
@@ -3022,7 +3022,7 @@ pub(crate) static RESTORE_SNAPSHOT: OperationInfo = OperationInfo {
             ..ParamInfo::BASE
         },
     ],
-    success: &[202u16],
+    success: &[202],
     idempotent: false,
     answer: AnswerKind::Accepted,
     returns: None,
@@ -3045,25 +3045,7 @@ static MODEL_DATACENTER_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -3102,25 +3084,7 @@ static MODEL_DATACENTER: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a data center here.",
             ..FieldInfo::BASE
@@ -3329,8 +3293,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::String,
             doc: "Only allow traffic from this MAC address, written like aa:bb:cc:dd:ee:ff.",
             limits: Limits {
-                min_length: Some(17usize),
-                max_length: Some(17usize),
+                min_length: Some(17),
+                max_length: Some(17),
                 chars: Some("0-9a-fA-F:"),
                 ..Limits::NONE
             },
@@ -3356,8 +3320,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The first port allowed, for TCP or UDP; leave both port bounds unset to allow every port.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65534f64),
+                min: Some(1.0),
+                max: Some(65534.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -3368,8 +3332,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The last port allowed, for TCP or UDP; leave both port bounds unset to allow every port.",
             limits: Limits {
-                min: Some(1f64),
-                max: Some(65534f64),
+                min: Some(1.0),
+                max: Some(65534.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -3380,8 +3344,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The ICMP type allowed, for ICMP rules.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(254f64),
+                min: Some(0.0),
+                max: Some(254.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -3392,8 +3356,8 @@ static MODEL_NEW_FIREWALL_RULE: ModelInfo = ModelInfo {
             ty: Type::Integer,
             doc: "The ICMP code allowed, for ICMP rules.",
             limits: Limits {
-                min: Some(0f64),
-                max: Some(254f64),
+                min: Some(0.0),
+                max: Some(254.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -3417,25 +3381,7 @@ static MODEL_IP_BLOCK_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -3474,25 +3420,7 @@ static MODEL_IP_BLOCK: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; an IP block here.",
             ..FieldInfo::BASE
@@ -3675,25 +3603,7 @@ static MODEL_LOCATION_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -3732,25 +3642,7 @@ static MODEL_LOCATION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a location here.",
             ..FieldInfo::BASE
@@ -3869,25 +3761,7 @@ static MODEL_REQUEST_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -3926,25 +3800,7 @@ static MODEL_REQUEST: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a request here.",
             ..FieldInfo::BASE
@@ -4062,25 +3918,7 @@ static MODEL_REQUEST_STATUS: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a request status here.",
             ..FieldInfo::BASE
@@ -4177,25 +4015,7 @@ static MODEL_RESOURCE_LINK: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource.",
             ..FieldInfo::BASE
@@ -4277,25 +4097,7 @@ static MODEL_SERVER_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -4334,25 +4136,7 @@ static MODEL_SERVER: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a server here.",
             ..FieldInfo::BASE
@@ -4498,25 +4282,7 @@ static MODEL_VOLUME_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -4555,25 +4321,7 @@ static MODEL_VOLUME: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a volume here.",
             ..FieldInfo::BASE
@@ -4632,10 +4380,7 @@ static MODEL_VOLUME_PROPERTIES: ModelInfo = ModelInfo {
         FieldInfo {
             name: "availability_zone",
             wire: "availabilityZone",
-            ty: Type::Enum(
-                "VolumeAvailabilityZone",
-                &["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"],
-            ),
+            ty: Type::Enum("VolumeAvailabilityZone", &["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]),
             doc: "The storage availability zone of the volume.",
             ..FieldInfo::BASE
         },
@@ -4771,25 +4516,7 @@ static MODEL_LAN_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -4828,25 +4555,7 @@ static MODEL_LAN: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a LAN here.",
             ..FieldInfo::BASE
@@ -4936,25 +4645,7 @@ static MODEL_LOAD_BALANCER_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -4993,25 +4684,7 @@ static MODEL_LOAD_BALANCER: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a load balancer here.",
             ..FieldInfo::BASE
@@ -5108,25 +4781,7 @@ static MODEL_NIC_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -5165,25 +4820,7 @@ static MODEL_NIC: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a NIC here.",
             ..FieldInfo::BASE
@@ -5308,25 +4945,7 @@ static MODEL_FIREWALL_RULE_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -5365,25 +4984,7 @@ static MODEL_FIREWALL_RULE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a firewall rule here.",
             ..FieldInfo::BASE
@@ -5500,25 +5101,7 @@ static MODEL_IMAGE_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -5557,25 +5140,7 @@ static MODEL_IMAGE: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; an image here.",
             ..FieldInfo::BASE
@@ -5768,7 +5333,7 @@ static MODEL_NEW_SERVER: ModelInfo = ModelInfo {
             required: true,
             doc: "The total number of CPU cores of the server.",
             limits: Limits {
-                min: Some(1f64),
+                min: Some(1.0),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -5780,8 +5345,8 @@ static MODEL_NEW_SERVER: ModelInfo = ModelInfo {
             required: true,
             doc: "The server's memory in MB, in steps of 256 MB; at least 1024 MB when RAM hot plug is enabled.",
             limits: Limits {
-                min: Some(256f64),
-                multiple_of: Some(256i64),
+                min: Some(256.0),
+                multiple_of: Some(256),
                 ..Limits::NONE
             },
             ..FieldInfo::BASE
@@ -5865,25 +5430,7 @@ static MODEL_SNAPSHOT_COLLECTION: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; always a collection here.",
             ..FieldInfo::BASE
@@ -5922,25 +5469,7 @@ static MODEL_SNAPSHOT: ModelInfo = ModelInfo {
         FieldInfo {
             name: "type",
             wire: "type",
-            ty: Type::Enum(
-                "ResourceType",
-                &[
-                    "collection",
-                    "datacenter",
-                    "location",
-                    "server",
-                    "volume",
-                    "lan",
-                    "loadbalancer",
-                    "nic",
-                    "firewall-rule",
-                    "image",
-                    "snapshot",
-                    "ipblock",
-                    "request",
-                    "request-status",
-                ],
-            ),
+            ty: Type::Enum("ResourceType", &["collection", "datacenter", "location", "server", "volume", "lan", "loadbalancer", "nic", "firewall-rule", "image", "snapshot", "ipblock", "request", "request-status"]),
             required: true,
             doc: "The kind of resource; a snapshot here.",
             ..FieldInfo::BASE
@@ -6139,8 +5668,8 @@ static MODEL_NEW_VOLUME: ModelInfo = ModelInfo {
             secret: true,
             doc: "A one-time password set on the image's administrator account; only official ProfitBricks images support it, and it is never returned when reading.",
             limits: Limits {
-                min_length: Some(8usize),
-                max_length: Some(50usize),
+                min_length: Some(8),
+                max_length: Some(50),
                 chars: Some("abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789"),
                 ..Limits::NONE
             },
@@ -6156,10 +5685,7 @@ static MODEL_NEW_VOLUME: ModelInfo = ModelInfo {
         FieldInfo {
             name: "availability_zone",
             wire: "properties.availabilityZone",
-            ty: Type::Enum(
-                "VolumeAvailabilityZone",
-                &["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"],
-            ),
+            ty: Type::Enum("VolumeAvailabilityZone", &["AUTO", "ZONE_1", "ZONE_2", "ZONE_3"]),
             doc: "The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.",
             ..FieldInfo::BASE
         },

@@ -20,48 +20,6 @@ pub struct ApiKey {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub created: Option<cloud_sdks_runtime::date::Date>,
 }
-impl rt::struct_de::Members for ApiKey {
-    const NAME: &'static str = "ApiKey";
-    const NAMES: &'static [&'static str] = &["key", "scopes", "comment", "created"];
-    fn index(key: &str) -> usize {
-        match key {
-            "key" => 0,
-            "scopes" => 1,
-            "comment" => 2,
-            "created" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_key = None;
-        let mut slot_scopes = None;
-        let mut slot_comment = None;
-        let mut slot_created = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_created, "created")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            key: rt::struct_de::required(slot_key, "key")?,
-            scopes: slot_scopes.unwrap_or_default(),
-            comment: slot_comment.unwrap_or_default(),
-            created: slot_created.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApiKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ApiKey")
@@ -83,40 +41,6 @@ pub struct ApiKeyScopes {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<Vec<String>>,
 }
-impl rt::struct_de::Members for ApiKeyScopes {
-    const NAME: &'static str = "ApiKeyScopes";
-    const NAMES: &'static [&'static str] = &["method", "name"];
-    fn index(key: &str) -> usize {
-        match key {
-            "method" => 0,
-            "name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_method = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            method: slot_method.unwrap_or_default(),
-            name: slot_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApiKeyScopes {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApiKeyScopes {
     ///Creates an empty `ApiKeyScopes`; set what you need with the setters.
     pub fn new() -> Self {
@@ -137,5 +61,18 @@ impl ApiKeyScopes {
     ) -> Self {
         self.name = Some(value.into().into_vec());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ApiKey(skip_unknown) {
+        required key "key" [0 "key"],
+        optional scopes "scopes" [1 "scopes"],
+        optional comment "comment" [2 "comment"],
+        optional created "created" [3 "created"],
+    }
+    ApiKeyScopes(skip_unknown) {
+        optional method "method" [0 "method"],
+        optional name "name" [1 "name"],
     }
 }

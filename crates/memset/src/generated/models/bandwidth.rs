@@ -42,157 +42,6 @@ pub struct BandwidthInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ips: Option<Vec<std::collections::BTreeMap<String, BandwidthCounters>>>,
 }
-impl rt::struct_de::Members for BandwidthInfo {
-    const NAME: &'static str = "BandwidthInfo";
-    const NAMES: &'static [&'static str] = &[
-        "bytes_in",
-        "bytes_out",
-        "daily_rate",
-        "predicted",
-        "connection_type",
-        "max_burst",
-        "remaining",
-        "inclusive_transfer",
-        "bandwidth_bank",
-        "contention",
-        "ips",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "bytes_in" => 0,
-            "bytes_out" => 1,
-            "daily_rate" => 2,
-            "predicted" => 3,
-            "connection_type" => 4,
-            "max_burst" => 5,
-            "remaining" => 6,
-            "inclusive_transfer" => 7,
-            "bandwidth_bank" => 8,
-            "contention" => 9,
-            "ips" => 10,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_bytes_in = None;
-        let mut slot_bytes_out = None;
-        let mut slot_daily_rate = None;
-        let mut slot_predicted = None;
-        let mut slot_connection_type = None;
-        let mut slot_max_burst = None;
-        let mut slot_remaining = None;
-        let mut slot_inclusive_transfer = None;
-        let mut slot_bandwidth_bank = None;
-        let mut slot_contention = None;
-        let mut slot_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in,
-                        "bytes_in",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out,
-                        "bytes_out",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_daily_rate,
-                        "daily_rate",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_predicted,
-                        "predicted",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_connection_type,
-                        "connection_type",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_max_burst,
-                        "max_burst",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_remaining,
-                        "remaining",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_inclusive_transfer,
-                        "inclusive_transfer",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bandwidth_bank,
-                        "bandwidth_bank",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_contention,
-                        "contention",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bytes_in: slot_bytes_in.unwrap_or_default(),
-            bytes_out: slot_bytes_out.unwrap_or_default(),
-            daily_rate: slot_daily_rate.unwrap_or_default(),
-            predicted: slot_predicted.unwrap_or_default(),
-            connection_type: slot_connection_type.unwrap_or_default(),
-            max_burst: slot_max_burst.unwrap_or_default(),
-            remaining: slot_remaining.unwrap_or_default(),
-            inclusive_transfer: slot_inclusive_transfer.unwrap_or_default(),
-            bandwidth_bank: slot_bandwidth_bank.unwrap_or_default(),
-            contention: slot_contention.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The traffic of one IP address so far today.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -203,54 +52,6 @@ pub struct BandwidthCounters {
     /// The bytes sent today.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
-}
-impl rt::struct_de::Members for BandwidthCounters {
-    const NAME: &'static str = "BandwidthCounters";
-    const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out"];
-    fn index(key: &str) -> usize {
-        match key {
-            "bytes_in" => 0,
-            "bytes_out" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_bytes_in = None;
-        let mut slot_bytes_out = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in,
-                        "bytes_in",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out,
-                        "bytes_out",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bytes_in: slot_bytes_in.unwrap_or_default(),
-            bytes_out: slot_bytes_out.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthCounters {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The traffic of one month.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -266,58 +67,6 @@ pub struct BandwidthMonth {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out: Option<f64>,
 }
-impl rt::struct_de::Members for BandwidthMonth {
-    const NAME: &'static str = "BandwidthMonth";
-    const NAMES: &'static [&'static str] = &["date", "bytes_in", "bytes_out"];
-    fn index(key: &str) -> usize {
-        match key {
-            "date" => 0,
-            "bytes_in" => 1,
-            "bytes_out" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date = None;
-        let mut slot_bytes_in = None;
-        let mut slot_bytes_out = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in,
-                        "bytes_in",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out,
-                        "bytes_out",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: slot_date.unwrap_or_default(),
-            bytes_in: slot_bytes_in.unwrap_or_default(),
-            bytes_out: slot_bytes_out.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthMonth {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The traffic rates at one point of a period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -331,58 +80,6 @@ pub struct BandwidthRate {
     /// The bits per second sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bps_out: Option<f64>,
-}
-impl rt::struct_de::Members for BandwidthRate {
-    const NAME: &'static str = "BandwidthRate";
-    const NAMES: &'static [&'static str] = &["date", "bps_in", "bps_out"];
-    fn index(key: &str) -> usize {
-        match key {
-            "date" => 0,
-            "bps_in" => 1,
-            "bps_out" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date = None;
-        let mut slot_bps_in = None;
-        let mut slot_bps_out = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bps_in,
-                        "bps_in",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bps_out,
-                        "bps_out",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: slot_date.unwrap_or_default(),
-            bps_in: slot_bps_in.unwrap_or_default(),
-            bps_out: slot_bps_out.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthRate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// How a server's connection is billed.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -441,5 +138,35 @@ impl<'de> serde::Deserialize<'de> for ConnectionType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    BandwidthInfo(skip_unknown) {
+        optional bytes_in "bytes_in" [0 "bytes_in"] with rt::lenient::OptionNumber,
+        optional bytes_out "bytes_out" [1 "bytes_out"] with rt::lenient::OptionNumber,
+        optional daily_rate "daily_rate" [2 "daily_rate"] with rt::lenient::OptionNumber,
+        optional predicted "predicted" [3 "predicted"] with rt::lenient::OptionNumber,
+        optional connection_type "connection_type" [4 "connection_type"],
+        optional max_burst "max_burst" [5 "max_burst"] with rt::lenient::OptionNumber,
+        optional remaining "remaining" [6 "remaining"] with rt::lenient::OptionNumber,
+        optional inclusive_transfer "inclusive_transfer" [7 "inclusive_transfer"] with rt::lenient::OptionNumber,
+        optional bandwidth_bank "bandwidth_bank" [8 "bandwidth_bank"] with rt::lenient::OptionNumber,
+        optional contention "contention" [9 "contention"] with rt::lenient::OptionNumber,
+        optional ips "ips" [10 "ips"],
+    }
+    BandwidthCounters(skip_unknown) {
+        optional bytes_in "bytes_in" [0 "bytes_in"] with rt::lenient::OptionNumber,
+        optional bytes_out "bytes_out" [1 "bytes_out"] with rt::lenient::OptionNumber,
+    }
+    BandwidthMonth(skip_unknown) {
+        optional date "date" [0 "date"],
+        optional bytes_in "bytes_in" [1 "bytes_in"] with rt::lenient::OptionNumber,
+        optional bytes_out "bytes_out" [2 "bytes_out"] with rt::lenient::OptionNumber,
+    }
+    BandwidthRate(skip_unknown) {
+        optional date "date" [0 "date"],
+        optional bps_in "bps_in" [1 "bps_in"] with rt::lenient::OptionNumber,
+        optional bps_out "bps_out" [2 "bps_out"] with rt::lenient::OptionNumber,
     }
 }

@@ -20,66 +20,6 @@ pub struct Cluster {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub vlan_id: Option<i64>,
 }
-impl rt::struct_de::Members for Cluster {
-    const NAME: &'static str = "Cluster";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "enabled",
-        "private_class_c",
-        "vlan_id",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "enabled" => 1,
-            "private_class_c" => 2,
-            "vlan_id" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_enabled = None;
-        let mut slot_private_class_c = None;
-        let mut slot_vlan_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_class_c,
-                        "private_class_c",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_vlan_id,
-                        "vlan_id",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            enabled: slot_enabled.unwrap_or_default(),
-            private_class_c: slot_private_class_c.unwrap_or_default(),
-            vlan_id: slot_vlan_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Cluster {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A real service: one cluster server's part in a cluster service.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -99,65 +39,6 @@ pub struct ClusterRealService {
     /// Whether the real service is enabled; a disabled one takes no part in the service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-}
-impl rt::struct_de::Members for ClusterRealService {
-    const NAME: &'static str = "ClusterRealService";
-    const NAMES: &'static [&'static str] = &[
-        "ip_address",
-        "port",
-        "weight",
-        "fallback",
-        "enabled",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "ip_address" => 0,
-            "port" => 1,
-            "weight" => 2,
-            "fallback" => 3,
-            "enabled" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ip_address = None;
-        let mut slot_port = None;
-        let mut slot_weight = None;
-        let mut slot_fallback = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_weight,
-                        "weight",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ip_address: slot_ip_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            weight: slot_weight.unwrap_or_default(),
-            fallback: slot_fallback.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// Traffic statistics of a real service, a few minutes old.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -194,141 +75,6 @@ pub struct ClusterRealServiceStatistics {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub pps_out: Option<i64>,
 }
-impl rt::struct_de::Members for ClusterRealServiceStatistics {
-    const NAME: &'static str = "ClusterRealServiceStatistics";
-    const NAMES: &'static [&'static str] = &[
-        "active",
-        "active_connections",
-        "bps_in",
-        "bps_out",
-        "connections_per_second",
-        "inactive_connections",
-        "last_update",
-        "persistent_connections",
-        "pps_in",
-        "pps_out",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "active" => 0,
-            "active_connections" => 1,
-            "bps_in" => 2,
-            "bps_out" => 3,
-            "connections_per_second" => 4,
-            "inactive_connections" => 5,
-            "last_update" => 6,
-            "persistent_connections" => 7,
-            "pps_in" => 8,
-            "pps_out" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_active = None;
-        let mut slot_active_connections = None;
-        let mut slot_bps_in = None;
-        let mut slot_bps_out = None;
-        let mut slot_connections_per_second = None;
-        let mut slot_inactive_connections = None;
-        let mut slot_last_update = None;
-        let mut slot_persistent_connections = None;
-        let mut slot_pps_in = None;
-        let mut slot_pps_out = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_active_connections,
-                        "active_connections",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bps_in,
-                        "bps_in",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bps_out,
-                        "bps_out",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_connections_per_second,
-                        "connections_per_second",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_inactive_connections,
-                        "inactive_connections",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(&mut map, &mut slot_last_update, "last_update")?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_persistent_connections,
-                        "persistent_connections",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_pps_in,
-                        "pps_in",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_pps_out,
-                        "pps_out",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            active: slot_active.unwrap_or_default(),
-            active_connections: slot_active_connections.unwrap_or_default(),
-            bps_in: slot_bps_in.unwrap_or_default(),
-            bps_out: slot_bps_out.unwrap_or_default(),
-            connections_per_second: slot_connections_per_second.unwrap_or_default(),
-            inactive_connections: slot_inactive_connections.unwrap_or_default(),
-            last_update: slot_last_update.unwrap_or_default(),
-            persistent_connections: slot_persistent_connections.unwrap_or_default(),
-            pps_in: slot_pps_in.unwrap_or_default(),
-            pps_out: slot_pps_out.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceStatistics {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A server that is a member of a cluster.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -338,42 +84,6 @@ pub struct ClusterServer {
     /// Whether the server is enabled; see `cluster.server.enable` and `cluster.server.disable`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub enabled: Option<bool>,
-}
-impl rt::struct_de::Members for ClusterServer {
-    const NAME: &'static str = "ClusterServer";
-    const NAMES: &'static [&'static str] = &["server_name", "enabled"];
-    fn index(key: &str) -> usize {
-        match key {
-            "server_name" => 0,
-            "enabled" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_name = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-            enabled: slot_enabled.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A service of a cluster: a virtual IP and port whose connections are spread over the cluster's servers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -427,149 +137,6 @@ pub struct ClusterService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub forwarding_method: Option<String>,
 }
-impl rt::struct_de::Members for ClusterService {
-    const NAME: &'static str = "ClusterService";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "enabled",
-        "virtual_ip",
-        "port",
-        "service",
-        "checktype",
-        "checktimeout",
-        "checkport",
-        "request",
-        "receive",
-        "emailalert",
-        "scheduler",
-        "persistent",
-        "protocol",
-        "virtualhost",
-        "forwarding_method",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "enabled" => 1,
-            "virtual_ip" => 2,
-            "port" => 3,
-            "service" => 4,
-            "checktype" => 5,
-            "checktimeout" => 6,
-            "checkport" => 7,
-            "request" => 8,
-            "receive" => 9,
-            "emailalert" => 10,
-            "scheduler" => 11,
-            "persistent" => 12,
-            "protocol" => 13,
-            "virtualhost" => 14,
-            "forwarding_method" => 15,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_enabled = None;
-        let mut slot_virtual_ip = None;
-        let mut slot_port = None;
-        let mut slot_service = None;
-        let mut slot_checktype = None;
-        let mut slot_checktimeout = None;
-        let mut slot_checkport = None;
-        let mut slot_request = None;
-        let mut slot_receive = None;
-        let mut slot_emailalert = None;
-        let mut slot_scheduler = None;
-        let mut slot_persistent = None;
-        let mut slot_protocol = None;
-        let mut slot_virtualhost = None;
-        let mut slot_forwarding_method = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port,
-                        "port",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_checktype, "checktype")?,
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_checktimeout,
-                        "checktimeout",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_checkport,
-                        "checkport",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_request, "request")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_receive, "receive")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_emailalert, "emailalert")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_scheduler, "scheduler")?,
-                12 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_persistent,
-                        "persistent",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                13 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                14 => {
-                    rt::struct_de::field(&mut map, &mut slot_virtualhost, "virtualhost")?
-                }
-                15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_forwarding_method,
-                        "forwarding_method",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            enabled: slot_enabled.unwrap_or_default(),
-            virtual_ip: slot_virtual_ip.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            service: slot_service.unwrap_or_default(),
-            checktype: slot_checktype.unwrap_or_default(),
-            checktimeout: slot_checktimeout.unwrap_or_default(),
-            checkport: slot_checkport.unwrap_or_default(),
-            request: slot_request.unwrap_or_default(),
-            receive: slot_receive.unwrap_or_default(),
-            emailalert: slot_emailalert.unwrap_or_default(),
-            scheduler: slot_scheduler.unwrap_or_default(),
-            persistent: slot_persistent.unwrap_or_default(),
-            protocol: slot_protocol.unwrap_or_default(),
-            virtualhost: slot_virtualhost.unwrap_or_default(),
-            forwarding_method: slot_forwarding_method.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The status graph of a cluster service.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -577,36 +144,6 @@ pub struct ClusterStatusImage {
     /// The PNG image, as a string of binary data.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data: Option<String>,
-}
-impl rt::struct_de::Members for ClusterStatusImage {
-    const NAME: &'static str = "ClusterStatusImage";
-    const NAMES: &'static [&'static str] = &["data"];
-    fn index(key: &str) -> usize {
-        match key {
-            "data" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_data = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            data: slot_data.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterStatusImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// How a cluster service spreads connections over its real servers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -718,5 +255,58 @@ impl<'de> serde::Deserialize<'de> for ClusterScheduler {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Cluster(skip_unknown) {
+        required name "name" [0 "name"],
+        optional enabled "enabled" [1 "enabled"],
+        optional private_class_c "private_class_c" [2 "private_class_c"],
+        optional vlan_id "vlan_id" [3 "vlan_id"] with rt::lenient::OptionInteger,
+    }
+    ClusterRealService(skip_unknown) {
+        optional ip_address "ip_address" [0 "ip_address"],
+        optional port "port" [1 "port"],
+        optional weight "weight" [2 "weight"] with rt::lenient::OptionInteger,
+        optional fallback "fallback" [3 "fallback"],
+        optional enabled "enabled" [4 "enabled"],
+    }
+    ClusterRealServiceStatistics(skip_unknown) {
+        optional active "active" [0 "active"],
+        optional active_connections "active_connections" [1 "active_connections"] with rt::lenient::OptionInteger,
+        optional bps_in "bps_in" [2 "bps_in"] with rt::lenient::OptionInteger,
+        optional bps_out "bps_out" [3 "bps_out"] with rt::lenient::OptionInteger,
+        optional connections_per_second "connections_per_second" [4 "connections_per_second"] with rt::lenient::OptionInteger,
+        optional inactive_connections "inactive_connections" [5 "inactive_connections"] with rt::lenient::OptionInteger,
+        optional last_update "last_update" [6 "last_update"],
+        optional persistent_connections "persistent_connections" [7 "persistent_connections"] with rt::lenient::OptionInteger,
+        optional pps_in "pps_in" [8 "pps_in"] with rt::lenient::OptionInteger,
+        optional pps_out "pps_out" [9 "pps_out"] with rt::lenient::OptionInteger,
+    }
+    ClusterServer(skip_unknown) {
+        required server_name "server_name" [0 "server_name"],
+        optional enabled "enabled" [1 "enabled"],
+    }
+    ClusterService(skip_unknown) {
+        required name "name" [0 "name"],
+        optional enabled "enabled" [1 "enabled"],
+        optional virtual_ip "virtual_ip" [2 "virtual_ip"],
+        optional port "port" [3 "port"] with rt::lenient::OptionInteger,
+        optional service "service" [4 "service"],
+        optional checktype "checktype" [5 "checktype"],
+        optional checktimeout "checktimeout" [6 "checktimeout"] with rt::lenient::OptionInteger,
+        optional checkport "checkport" [7 "checkport"] with rt::lenient::OptionInteger,
+        optional request "request" [8 "request"],
+        optional receive "receive" [9 "receive"],
+        optional emailalert "emailalert" [10 "emailalert"],
+        optional scheduler "scheduler" [11 "scheduler"],
+        optional persistent "persistent" [12 "persistent"] with rt::lenient::OptionInteger,
+        optional protocol "protocol" [13 "protocol"],
+        optional virtualhost "virtualhost" [14 "virtualhost"],
+        optional forwarding_method "forwarding_method" [15 "forwarding_method"],
+    }
+    ClusterStatusImage(skip_unknown) {
+        optional data "data" [0 "data"],
     }
 }

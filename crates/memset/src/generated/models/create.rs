@@ -45,142 +45,6 @@ pub struct CreateResult {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub service: Option<String>,
 }
-impl rt::struct_de::Members for CreateResult {
-    const NAME: &'static str = "CreateResult";
-    const NAMES: &'static [&'static str] = &[
-        "sku",
-        "dry_run",
-        "currency",
-        "net_setup_price",
-        "net_monthly_rental",
-        "net_hourly_inarrears_rental_price",
-        "net_total",
-        "invoice_ref",
-        "add_to_next_bill",
-        "period",
-        "job",
-        "service",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "sku" => 0,
-            "dry_run" => 1,
-            "currency" => 2,
-            "net_setup_price" => 3,
-            "net_monthly_rental" => 4,
-            "net_hourly_inarrears_rental_price" => 5,
-            "net_total" => 6,
-            "invoice_ref" => 7,
-            "add_to_next_bill" => 8,
-            "period" => 9,
-            "job" => 10,
-            "service" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_currency = None;
-        let mut slot_net_setup_price = None;
-        let mut slot_net_monthly_rental = None;
-        let mut slot_net_hourly_inarrears_rental_price = None;
-        let mut slot_net_total = None;
-        let mut slot_invoice_ref = None;
-        let mut slot_add_to_next_bill = None;
-        let mut slot_period = None;
-        let mut slot_job = None;
-        let mut slot_service = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_setup_price,
-                        "net_setup_price",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_monthly_rental,
-                        "net_monthly_rental",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_hourly_inarrears_rental_price,
-                        "net_hourly_inarrears_rental_price",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_total,
-                        "net_total",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_invoice_ref,
-                        "invoice_ref",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_period,
-                        "period",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_job, "job")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            sku: slot_sku.unwrap_or_default(),
-            dry_run: slot_dry_run.unwrap_or_default(),
-            currency: slot_currency.unwrap_or_default(),
-            net_setup_price: slot_net_setup_price.unwrap_or_default(),
-            net_monthly_rental: slot_net_monthly_rental.unwrap_or_default(),
-            net_hourly_inarrears_rental_price: slot_net_hourly_inarrears_rental_price
-                .unwrap_or_default(),
-            net_total: slot_net_total.unwrap_or_default(),
-            invoice_ref: slot_invoice_ref.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-            period: slot_period.unwrap_or_default(),
-            job: slot_job.unwrap_or_default(),
-            service: slot_service.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A service that can be ordered through the API, as listed by `create.available`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -200,66 +64,6 @@ pub struct AvailableService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zones: Option<Vec<String>>,
 }
-impl rt::struct_de::Members for AvailableService {
-    const NAME: &'static str = "AvailableService";
-    const NAMES: &'static [&'static str] = &[
-        "sku",
-        "description",
-        "type",
-        "default_params",
-        "data_zones",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "sku" => 0,
-            "description" => 1,
-            "type" => 2,
-            "default_params" => 3,
-            "data_zones" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_sku = None;
-        let mut slot_description = None;
-        let mut slot_type = None;
-        let mut slot_default_params = None;
-        let mut slot_data_zones = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_default_params,
-                        "default_params",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_data_zones, "data_zones")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            description: slot_description.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            default_params: slot_default_params.unwrap_or_default(),
-            data_zones: slot_data_zones.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AvailableService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A discount code valid for the account, as described by `create.verify_discount_code`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -276,61 +80,6 @@ pub struct DiscountCode {
     /// Argument values the discount sets by itself, each as `param:value`; other values given for these arguments are ignored. May be empty.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub required: Option<Vec<String>>,
-}
-impl rt::struct_de::Members for DiscountCode {
-    const NAME: &'static str = "DiscountCode";
-    const NAMES: &'static [&'static str] = &[
-        "sku",
-        "description",
-        "incompatible",
-        "required",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "sku" => 0,
-            "description" => 1,
-            "incompatible" => 2,
-            "required" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_sku = None;
-        let mut slot_description = None;
-        let mut slot_incompatible = None;
-        let mut slot_required = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_incompatible,
-                        "incompatible",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_required, "required")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            sku: slot_sku.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            incompatible: slot_incompatible.unwrap_or_default(),
-            required: slot_required.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DiscountCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A currency Memset bills in.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -389,5 +138,35 @@ impl<'de> serde::Deserialize<'de> for Currency {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    CreateResult(skip_unknown) {
+        optional sku "sku" [0 "sku"],
+        optional dry_run "dry_run" [1 "dry_run"],
+        optional currency "currency" [2 "currency"],
+        optional net_setup_price "net_setup_price" [3 "net_setup_price"] with rt::lenient::OptionNumber,
+        optional net_monthly_rental "net_monthly_rental" [4 "net_monthly_rental"] with rt::lenient::OptionNumber,
+        optional net_hourly_inarrears_rental_price "net_hourly_inarrears_rental_price" [5 "net_hourly_inarrears_rental_price"] with rt::lenient::OptionNumber,
+        optional net_total "net_total" [6 "net_total"] with rt::lenient::OptionNumber,
+        optional invoice_ref "invoice_ref" [7 "invoice_ref"] with rt::lenient::OptionInteger,
+        optional add_to_next_bill "add_to_next_bill" [8 "add_to_next_bill"],
+        optional period "period" [9 "period"] with rt::lenient::OptionInteger,
+        optional job "job" [10 "job"],
+        optional service "service" [11 "service"],
+    }
+    AvailableService(skip_unknown) {
+        required sku "sku" [0 "sku"],
+        optional description "description" [1 "description"],
+        optional r#type "type" [2 "type"],
+        optional default_params "default_params" [3 "default_params"],
+        optional data_zones "data_zones" [4 "data_zones"],
+    }
+    DiscountCode(skip_unknown) {
+        optional sku "sku" [0 "sku"],
+        optional description "description" [1 "description"],
+        optional incompatible "incompatible" [2 "incompatible"],
+        optional required "required" [3 "required"],
     }
 }

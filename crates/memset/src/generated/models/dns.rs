@@ -23,65 +23,6 @@ pub struct Zone {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub domains: Option<Vec<ZoneDomain>>,
 }
-impl rt::struct_de::Members for Zone {
-    const NAME: &'static str = "Zone";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "nickname",
-        "ttl",
-        "records",
-        "domains",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "nickname" => 1,
-            "ttl" => 2,
-            "records" => 3,
-            "domains" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_nickname = None;
-        let mut slot_ttl = None;
-        let mut slot_records = None;
-        let mut slot_domains = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ttl,
-                        "ttl",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_records, "records")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_domains, "domains")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            nickname: slot_nickname.unwrap_or_default(),
-            ttl: slot_ttl.unwrap_or_default(),
-            records: slot_records.unwrap_or_default(),
-            domains: slot_domains.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Zone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A domain the name servers answer for, and the zone they serve for it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -91,40 +32,6 @@ pub struct ZoneDomain {
     /// The id of the zone served for the domain; missing when the domain is in no zone, or in one the account cannot change.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub zone_id: Option<String>,
-}
-impl rt::struct_de::Members for ZoneDomain {
-    const NAME: &'static str = "ZoneDomain";
-    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            "zone_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let mut slot_zone_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-            zone_id: slot_zone_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ZoneDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A record of a DNS zone.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -154,87 +61,6 @@ pub struct ZoneRecord {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relative: Option<bool>,
 }
-impl rt::struct_de::Members for ZoneRecord {
-    const NAME: &'static str = "ZoneRecord";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "zone_id",
-        "type",
-        "record",
-        "address",
-        "ttl",
-        "priority",
-        "relative",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "zone_id" => 1,
-            "type" => 2,
-            "record" => 3,
-            "address" => 4,
-            "ttl" => 5,
-            "priority" => 6,
-            "relative" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_zone_id = None;
-        let mut slot_type = None;
-        let mut slot_record = None;
-        let mut slot_address = None;
-        let mut slot_ttl = None;
-        let mut slot_priority = None;
-        let mut slot_relative = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ttl,
-                        "ttl",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_priority,
-                        "priority",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            zone_id: slot_zone_id.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            record: slot_record.unwrap_or_default(),
-            address: slot_address.unwrap_or_default(),
-            ttl: slot_ttl.unwrap_or_default(),
-            priority: slot_priority.unwrap_or_default(),
-            relative: slot_relative.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ZoneRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A record to create along with a new zone by `dns.zone_create`; the zone id is filled in by the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -263,78 +89,6 @@ pub struct NewZoneRecord {
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub relative: Option<bool>,
-}
-impl rt::struct_de::Members for NewZoneRecord {
-    const NAME: &'static str = "NewZoneRecord";
-    const NAMES: &'static [&'static str] = &[
-        "type",
-        "record",
-        "address",
-        "ttl",
-        "priority",
-        "relative",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "type" => 0,
-            "record" => 1,
-            "address" => 2,
-            "ttl" => 3,
-            "priority" => 4,
-            "relative" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_type = None;
-        let mut slot_record = None;
-        let mut slot_address = None;
-        let mut slot_ttl = None;
-        let mut slot_priority = None;
-        let mut slot_relative = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ttl,
-                        "ttl",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_priority,
-                        "priority",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            record: slot_record.unwrap_or_default(),
-            address: rt::struct_de::required(slot_address, "address")?,
-            ttl: slot_ttl.unwrap_or_default(),
-            priority: slot_priority.unwrap_or_default(),
-            relative: slot_relative.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewZoneRecord {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl NewZoneRecord {
     ///Creates a `NewZoneRecord` from its required fields (`type`, `address`); the optional ones start unset.
@@ -427,37 +181,6 @@ pub struct NewZoneDomain {
     /// Must be at most 250 characters.
     pub domain: String,
 }
-impl rt::struct_de::Members for NewZoneDomain {
-    const NAME: &'static str = "NewZoneDomain";
-    const NAMES: &'static [&'static str] = &["domain"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewZoneDomain {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewZoneDomain {
     ///Creates a `NewZoneDomain` from its required fields (`domain`); the optional ones start unset.
     pub fn new(domain: impl Into<String>) -> Self {
@@ -492,46 +215,6 @@ pub struct ReverseMap {
     /// The host name the address maps back to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_map: Option<String>,
-}
-impl rt::struct_de::Members for ReverseMap {
-    const NAME: &'static str = "ReverseMap";
-    const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "address" => 1,
-            "reverse_map" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_address = None;
-        let mut slot_reverse_map = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            address: rt::struct_de::required(slot_address, "address")?,
-            reverse_map: slot_reverse_map.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReverseMap {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The type of a DNS record.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -622,5 +305,45 @@ impl<'de> serde::Deserialize<'de> for DnsRecordType {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Zone(skip_unknown) {
+        required id "id" [0 "id"],
+        optional nickname "nickname" [1 "nickname"],
+        optional ttl "ttl" [2 "ttl"] with rt::lenient::OptionInteger,
+        optional records "records" [3 "records"],
+        optional domains "domains" [4 "domains"],
+    }
+    ZoneDomain(skip_unknown) {
+        required domain "domain" [0 "domain"],
+        optional zone_id "zone_id" [1 "zone_id"],
+    }
+    ZoneRecord(skip_unknown) {
+        required id "id" [0 "id"],
+        optional zone_id "zone_id" [1 "zone_id"],
+        optional r#type "type" [2 "type"],
+        optional record "record" [3 "record"],
+        optional address "address" [4 "address"],
+        optional ttl "ttl" [5 "ttl"] with rt::lenient::OptionInteger,
+        optional priority "priority" [6 "priority"] with rt::lenient::OptionInteger,
+        optional relative "relative" [7 "relative"],
+    }
+    NewZoneRecord(refuse_unknown) {
+        required r#type "type" [0 "type"],
+        optional record "record" [1 "record"],
+        required address "address" [2 "address"],
+        optional ttl "ttl" [3 "ttl"] with rt::lenient::OptionInteger,
+        optional priority "priority" [4 "priority"] with rt::lenient::OptionInteger,
+        optional relative "relative" [5 "relative"],
+    }
+    NewZoneDomain(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+    }
+    ReverseMap(skip_unknown) {
+        optional name "name" [0 "name"],
+        required address "address" [1 "address"],
+        optional reverse_map "reverse_map" [2 "reverse_map"],
     }
 }

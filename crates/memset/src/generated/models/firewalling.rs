@@ -27,69 +27,6 @@ pub struct FirewallRuleGroup {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rules: Option<std::collections::BTreeMap<String, FirewallRule>>,
 }
-impl rt::struct_de::Members for FirewallRuleGroup {
-    const NAME: &'static str = "FirewallRuleGroup";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "nickname",
-        "public",
-        "notes",
-        "default_outbound_policy",
-        "rules",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "nickname" => 1,
-            "public" => 2,
-            "notes" => 3,
-            "default_outbound_policy" => 4,
-            "rules" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_nickname = None;
-        let mut slot_public = None;
-        let mut slot_notes = None;
-        let mut slot_default_outbound_policy = None;
-        let mut slot_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_notes, "notes")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_default_outbound_policy,
-                        "default_outbound_policy",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            nickname: slot_nickname.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-            notes: slot_notes.unwrap_or_default(),
-            default_outbound_policy: slot_default_outbound_policy.unwrap_or_default(),
-            rules: slot_rules.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRuleGroup {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One rule of a firewall rule group.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -136,124 +73,6 @@ pub struct FirewallRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<FirewallDirection>,
 }
-impl rt::struct_de::Members for FirewallRule {
-    const NAME: &'static str = "FirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "rule_id",
-        "rule_group_name",
-        "ip_version",
-        "action",
-        "source_ips",
-        "source_ip6s",
-        "dest_ips",
-        "dest_ip6s",
-        "source_ports",
-        "dest_ports",
-        "protocols",
-        "ordering",
-        "comment",
-        "direction",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_id" => 0,
-            "rule_group_name" => 1,
-            "ip_version" => 2,
-            "action" => 3,
-            "source_ips" => 4,
-            "source_ip6s" => 5,
-            "dest_ips" => 6,
-            "dest_ip6s" => 7,
-            "source_ports" => 8,
-            "dest_ports" => 9,
-            "protocols" => 10,
-            "ordering" => 11,
-            "comment" => 12,
-            "direction" => 13,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_id = None;
-        let mut slot_rule_group_name = None;
-        let mut slot_ip_version = None;
-        let mut slot_action = None;
-        let mut slot_source_ips = None;
-        let mut slot_source_ip6s = None;
-        let mut slot_dest_ips = None;
-        let mut slot_dest_ip6s = None;
-        let mut slot_source_ports = None;
-        let mut slot_dest_ports = None;
-        let mut slot_protocols = None;
-        let mut slot_ordering = None;
-        let mut slot_comment = None;
-        let mut slot_direction = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
-                5 => {
-                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_source_ports,
-                        "source_ports",
-                    )?
-                }
-                9 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
-                11 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ordering,
-                        "ordering",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-            rule_group_name: slot_rule_group_name.unwrap_or_default(),
-            ip_version: slot_ip_version.unwrap_or_default(),
-            action: slot_action.unwrap_or_default(),
-            source_ips: slot_source_ips.unwrap_or_default(),
-            source_ip6s: slot_source_ip6s.unwrap_or_default(),
-            dest_ips: slot_dest_ips.unwrap_or_default(),
-            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
-            source_ports: slot_source_ports.unwrap_or_default(),
-            dest_ports: slot_dest_ports.unwrap_or_default(),
-            protocols: slot_protocols.unwrap_or_default(),
-            ordering: slot_ordering.unwrap_or_default(),
-            comment: slot_comment.unwrap_or_default(),
-            direction: slot_direction.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A rule to create along with a new rule group by `firewalling.rule_group_create`; the group's name is filled in by the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -298,109 +117,6 @@ pub struct NewFirewallRule {
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise (outbound firewalling beta only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub direction: Option<FirewallDirection>,
-}
-impl rt::struct_de::Members for NewFirewallRule {
-    const NAME: &'static str = "NewFirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "ip_version",
-        "action",
-        "source_ips",
-        "source_ports",
-        "dest_ips",
-        "source_ip6s",
-        "dest_ip6s",
-        "dest_ports",
-        "protocols",
-        "ordering",
-        "comment",
-        "direction",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ip_version" => 0,
-            "action" => 1,
-            "source_ips" => 2,
-            "source_ports" => 3,
-            "dest_ips" => 4,
-            "source_ip6s" => 5,
-            "dest_ip6s" => 6,
-            "dest_ports" => 7,
-            "protocols" => 8,
-            "ordering" => 9,
-            "comment" => 10,
-            "direction" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ip_version = None;
-        let mut slot_action = None;
-        let mut slot_source_ips = None;
-        let mut slot_source_ports = None;
-        let mut slot_dest_ips = None;
-        let mut slot_source_ip6s = None;
-        let mut slot_dest_ip6s = None;
-        let mut slot_dest_ports = None;
-        let mut slot_protocols = None;
-        let mut slot_ordering = None;
-        let mut slot_comment = None;
-        let mut slot_direction = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_source_ports,
-                        "source_ports",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
-                5 => {
-                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
-                9 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ordering,
-                        "ordering",
-                        rt::lenient::Integer,
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ip_version: slot_ip_version.unwrap_or_default(),
-            action: rt::struct_de::required(slot_action, "action")?,
-            source_ips: slot_source_ips.unwrap_or_default(),
-            source_ports: slot_source_ports.unwrap_or_default(),
-            dest_ips: slot_dest_ips.unwrap_or_default(),
-            source_ip6s: slot_source_ip6s.unwrap_or_default(),
-            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
-            dest_ports: slot_dest_ports.unwrap_or_default(),
-            protocols: slot_protocols.unwrap_or_default(),
-            ordering: rt::struct_de::required(slot_ordering, "ordering")?,
-            comment: slot_comment.unwrap_or_default(),
-            direction: slot_direction.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewFirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`action`, `ordering`); the optional ones start unset.
@@ -894,5 +610,46 @@ impl<'de> serde::Deserialize<'de> for FirewallRuleGroupStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    FirewallRuleGroup(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional nickname "nickname" [1 "nickname"],
+        optional public "public" [2 "public"],
+        optional notes "notes" [3 "notes"],
+        optional default_outbound_policy "default_outbound_policy" [4 "default_outbound_policy"],
+        optional rules "rules" [5 "rules"],
+    }
+    FirewallRule(skip_unknown) {
+        required rule_id "rule_id" [0 "rule_id"],
+        optional rule_group_name "rule_group_name" [1 "rule_group_name"],
+        optional ip_version "ip_version" [2 "ip_version"],
+        optional action "action" [3 "action"],
+        optional source_ips "source_ips" [4 "source_ips"],
+        optional source_ip6s "source_ip6s" [5 "source_ip6s"],
+        optional dest_ips "dest_ips" [6 "dest_ips"],
+        optional dest_ip6s "dest_ip6s" [7 "dest_ip6s"],
+        optional source_ports "source_ports" [8 "source_ports"],
+        optional dest_ports "dest_ports" [9 "dest_ports"],
+        optional protocols "protocols" [10 "protocols"],
+        optional ordering "ordering" [11 "ordering"] with rt::lenient::OptionInteger,
+        optional comment "comment" [12 "comment"],
+        optional direction "direction" [13 "direction"],
+    }
+    NewFirewallRule(refuse_unknown) {
+        optional ip_version "ip_version" [0 "ip_version"],
+        required action "action" [1 "action"],
+        optional source_ips "source_ips" [2 "source_ips"],
+        optional source_ports "source_ports" [3 "source_ports"],
+        optional dest_ips "dest_ips" [4 "dest_ips"],
+        optional source_ip6s "source_ip6s" [5 "source_ip6s"],
+        optional dest_ip6s "dest_ip6s" [6 "dest_ip6s"],
+        optional dest_ports "dest_ports" [7 "dest_ports"],
+        optional protocols "protocols" [8 "protocols"],
+        required ordering "ordering" [9 "ordering"] with rt::lenient::Integer,
+        optional comment "comment" [10 "comment"],
+        optional direction "direction" [11 "direction"],
     }
 }

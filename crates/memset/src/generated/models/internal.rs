@@ -30,143 +30,16 @@ pub struct InternalEcho {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
 }
-impl rt::struct_de::Members for InternalEcho {
-    const NAME: &'static str = "InternalEcho";
-    const NAMES: &'static [&'static str] = &[
-        "string",
-        "list",
-        "dictionary",
-        "boolean",
-        "float",
-        "integer",
-        "date",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "string" => 0,
-            "list" => 1,
-            "dictionary" => 2,
-            "boolean" => 3,
-            "float" => 4,
-            "integer" => 5,
-            "date" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_string = None;
-        let mut slot_list = None;
-        let mut slot_dictionary = None;
-        let mut slot_boolean = None;
-        let mut slot_float = None;
-        let mut slot_integer = None;
-        let mut slot_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_string, "string")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_list, "list")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dictionary, "dictionary")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_boolean, "boolean")?,
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_float,
-                        "float",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_integer,
-                        "integer",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            string: slot_string.unwrap_or_default(),
-            list: slot_list.unwrap_or_default(),
-            dictionary: slot_dictionary.unwrap_or_default(),
-            boolean: slot_boolean.unwrap_or_default(),
-            float: slot_float.unwrap_or_default(),
-            integer: slot_integer.unwrap_or_default(),
-            date: slot_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalEcho {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The empty object some methods answer with when they have nothing to report.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct EmptyResult {}
-impl rt::struct_de::Members for EmptyResult {
-    const NAME: &'static str = "EmptyResult";
-    const NAMES: &'static [&'static str] = &[];
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for EmptyResult {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The API's release number.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApiRelease {
     /// The release number, e.g. `0.9.19.`.
     pub release: String,
-}
-impl rt::struct_de::Members for ApiRelease {
-    const NAME: &'static str = "ApiRelease";
-    const NAMES: &'static [&'static str] = &["release"];
-    fn index(key: &str) -> usize {
-        match key {
-            "release" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_release = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_release, "release")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            release: rt::struct_de::required(slot_release, "release")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApiRelease {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The API's version number.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -175,33 +48,22 @@ pub struct ApiVersion {
     /// The version number, e.g. `0.9`.
     pub version: String,
 }
-impl rt::struct_de::Members for ApiVersion {
-    const NAME: &'static str = "ApiVersion";
-    const NAMES: &'static [&'static str] = &["version"];
-    fn index(key: &str) -> usize {
-        match key {
-            "version" => 0,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    InternalEcho(skip_unknown) {
+        optional string "string" [0 "string"],
+        optional list "list" [1 "list"],
+        optional dictionary "dictionary" [2 "dictionary"],
+        optional boolean "boolean" [3 "boolean"],
+        optional float "float" [4 "float"] with rt::lenient::OptionNumber,
+        optional integer "integer" [5 "integer"] with rt::lenient::OptionInteger,
+        optional date "date" [6 "date"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_version = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_version, "version")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            version: rt::struct_de::required(slot_version, "version")?,
-        })
+    EmptyResult(skip_unknown) {}
+    ApiRelease(skip_unknown) {
+        required release "release" [0 "release"],
     }
-}
-impl<'de> serde::Deserialize<'de> for ApiVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    ApiVersion(skip_unknown) {
+        required version "version" [0 "version"],
     }
 }

@@ -35,105 +35,6 @@ pub struct Invoice {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub date: Option<cloud_sdks_runtime::date::Date>,
 }
-impl rt::struct_de::Members for Invoice {
-    const NAME: &'static str = "Invoice";
-    const NAMES: &'static [&'static str] = &[
-        "ref",
-        "amount",
-        "currency",
-        "vat",
-        "status",
-        "proforma",
-        "payment_method",
-        "items",
-        "date",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "ref" => 0,
-            "amount" => 1,
-            "currency" => 2,
-            "vat" => 3,
-            "status" => 4,
-            "proforma" => 5,
-            "payment_method" => 6,
-            "items" => 7,
-            "date" => 8,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ref = None;
-        let mut slot_amount = None;
-        let mut slot_currency = None;
-        let mut slot_vat = None;
-        let mut slot_status = None;
-        let mut slot_proforma = None;
-        let mut slot_payment_method = None;
-        let mut slot_items = None;
-        let mut slot_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ref,
-                        "ref",
-                        rt::lenient::Integer,
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_amount,
-                        "amount",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_vat,
-                        "vat",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_proforma, "proforma")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_payment_method,
-                        "payment_method",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            r#ref: rt::struct_de::required(slot_ref, "ref")?,
-            amount: slot_amount.unwrap_or_default(),
-            currency: slot_currency.unwrap_or_default(),
-            vat: slot_vat.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            proforma: slot_proforma.unwrap_or_default(),
-            payment_method: slot_payment_method.unwrap_or_default(),
-            items: slot_items.unwrap_or_default(),
-            date: slot_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Invoice {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The status of an invoice.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -223,5 +124,19 @@ impl<'de> serde::Deserialize<'de> for InvoiceStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Invoice(skip_unknown) {
+        required r#ref "ref" [0 "ref"] with rt::lenient::Integer,
+        optional amount "amount" [1 "amount"] with rt::lenient::OptionNumber,
+        optional currency "currency" [2 "currency"],
+        optional vat "vat" [3 "vat"] with rt::lenient::OptionNumber,
+        optional status "status" [4 "status"],
+        optional proforma "proforma" [5 "proforma"],
+        optional payment_method "payment_method" [6 "payment_method"],
+        optional items "items" [7 "items"],
+        optional date "date" [8 "date"],
     }
 }

@@ -23,60 +23,14 @@ pub struct Job {
     /// Whether the job failed to complete properly or was cancelled.
     pub error: bool,
 }
-impl rt::struct_de::Members for Job {
-    const NAME: &'static str = "Job";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "status",
-        "service",
-        "finished",
-        "error",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "status" => 2,
-            "service" => 3,
-            "finished" => 4,
-            "error" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_status = None;
-        let mut slot_service = None;
-        let mut slot_finished = None;
-        let mut slot_error = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_finished, "finished")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_error, "error")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            status: rt::struct_de::required(slot_status, "status")?,
-            service: slot_service.unwrap_or_default(),
-            finished: rt::struct_de::required(slot_finished, "finished")?,
-            error: rt::struct_de::required(slot_error, "error")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Job {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Job(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required status "status" [2 "status"],
+        optional service "service" [3 "service"],
+        required finished "finished" [4 "finished"],
+        required error "error" [5 "error"],
     }
 }

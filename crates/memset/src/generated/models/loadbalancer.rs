@@ -26,77 +26,6 @@ pub struct LoadBalancerServer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub weight: Option<i64>,
 }
-impl rt::struct_de::Members for LoadBalancerServer {
-    const NAME: &'static str = "LoadBalancerServer";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "ip_address",
-        "port",
-        "enabled",
-        "fallback",
-        "weight",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "ip_address" => 1,
-            "port" => 2,
-            "enabled" => 3,
-            "fallback" => 4,
-            "weight" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_ip_address = None;
-        let mut slot_port = None;
-        let mut slot_enabled = None;
-        let mut slot_fallback = None;
-        let mut slot_weight = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port,
-                        "port",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_weight,
-                        "weight",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            ip_address: slot_ip_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-            fallback: slot_fallback.unwrap_or_default(),
-            weight: slot_weight.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A service of a load balancer: a protocol on a virtual IP and port, and the servers behind it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -118,70 +47,6 @@ pub struct LoadBalancerService {
     /// The servers attached to the service.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub servers: Option<Vec<LoadBalancerServer>>,
-}
-impl rt::struct_de::Members for LoadBalancerService {
-    const NAME: &'static str = "LoadBalancerService";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "enabled",
-        "virtual_ip",
-        "port",
-        "protocol",
-        "servers",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "enabled" => 1,
-            "virtual_ip" => 2,
-            "port" => 3,
-            "protocol" => 4,
-            "servers" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_enabled = None;
-        let mut slot_virtual_ip = None;
-        let mut slot_port = None;
-        let mut slot_protocol = None;
-        let mut slot_servers = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port,
-                        "port",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            enabled: slot_enabled.unwrap_or_default(),
-            virtual_ip: slot_virtual_ip.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            protocol: slot_protocol.unwrap_or_default(),
-            servers: slot_servers.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The protocol a load balancer service speaks.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -240,5 +105,24 @@ impl<'de> serde::Deserialize<'de> for LoadBalancerProtocol {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    LoadBalancerServer(skip_unknown) {
+        required name "name" [0 "name"],
+        optional ip_address "ip_address" [1 "ip_address"],
+        optional port "port" [2 "port"] with rt::lenient::OptionInteger,
+        optional enabled "enabled" [3 "enabled"],
+        optional fallback "fallback" [4 "fallback"],
+        optional weight "weight" [5 "weight"] with rt::lenient::OptionInteger,
+    }
+    LoadBalancerService(skip_unknown) {
+        required name "name" [0 "name"],
+        optional enabled "enabled" [1 "enabled"],
+        optional virtual_ip "virtual_ip" [2 "virtual_ip"],
+        optional port "port" [3 "port"] with rt::lenient::OptionInteger,
+        optional protocol "protocol" [4 "protocol"],
+        optional servers "servers" [5 "servers"],
     }
 }

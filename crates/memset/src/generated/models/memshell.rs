@@ -11,36 +11,6 @@ pub struct MemshellPassword {
     /// The password to log in with: the one given, or a generated one.
     pub password: String,
 }
-impl rt::struct_de::Members for MemshellPassword {
-    const NAME: &'static str = "MemshellPassword";
-    const NAMES: &'static [&'static str] = &["password"];
-    fn index(key: &str) -> usize {
-        match key {
-            "password" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            password: rt::struct_de::required(slot_password, "password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellPassword {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for MemshellPassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MemshellPassword").field("password", &"<redacted>").finish()
@@ -63,52 +33,15 @@ pub struct MemshellInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub username: Option<String>,
 }
-impl rt::struct_de::Members for MemshellInfo {
-    const NAME: &'static str = "MemshellInfo";
-    const NAMES: &'static [&'static str] = &["enabled", "hostname", "port", "username"];
-    fn index(key: &str) -> usize {
-        match key {
-            "enabled" => 0,
-            "hostname" => 1,
-            "port" => 2,
-            "username" => 3,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    MemshellPassword(skip_unknown) {
+        required password "password" [0 "password"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_enabled = None;
-        let mut slot_hostname = None;
-        let mut slot_port = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hostname, "hostname")?,
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port,
-                        "port",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            enabled: slot_enabled.unwrap_or_default(),
-            hostname: slot_hostname.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            username: slot_username.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    MemshellInfo(skip_unknown) {
+        optional enabled "enabled" [0 "enabled"],
+        optional hostname "hostname" [1 "hostname"],
+        optional port "port" [2 "port"] with rt::lenient::OptionInteger,
+        optional username "username" [3 "username"],
     }
 }

@@ -24,85 +24,6 @@ pub struct MemstoreUsage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cdn_bandwidth: Option<MemstoreTraffic>,
 }
-impl rt::struct_de::Members for MemstoreUsage {
-    const NAME: &'static str = "MemstoreUsage";
-    const NAMES: &'static [&'static str] = &[
-        "bytes",
-        "containers",
-        "objs",
-        "bandwidth",
-        "cdn_bandwidth",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "bytes" => 0,
-            "containers" => 1,
-            "objs" => 2,
-            "bandwidth" => 3,
-            "cdn_bandwidth" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_bytes = None;
-        let mut slot_containers = None;
-        let mut slot_objs = None;
-        let mut slot_bandwidth = None;
-        let mut slot_cdn_bandwidth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes,
-                        "bytes",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_containers,
-                        "containers",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_objs,
-                        "objs",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_bandwidth, "bandwidth")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cdn_bandwidth,
-                        "cdn_bandwidth",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bytes: slot_bytes.unwrap_or_default(),
-            containers: slot_containers.unwrap_or_default(),
-            objs: slot_objs.unwrap_or_default(),
-            bandwidth: slot_bandwidth.unwrap_or_default(),
-            cdn_bandwidth: slot_cdn_bandwidth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// Traffic counters of a Memstore instance or its CDN over the last 24 hours.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -117,65 +38,6 @@ pub struct MemstoreTraffic {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub requests: Option<f64>,
 }
-impl rt::struct_de::Members for MemstoreTraffic {
-    const NAME: &'static str = "MemstoreTraffic";
-    const NAMES: &'static [&'static str] = &["bytes_in", "bytes_out", "requests"];
-    fn index(key: &str) -> usize {
-        match key {
-            "bytes_in" => 0,
-            "bytes_out" => 1,
-            "requests" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_bytes_in = None;
-        let mut slot_bytes_out = None;
-        let mut slot_requests = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in,
-                        "bytes_in",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out,
-                        "bytes_out",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_requests,
-                        "requests",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bytes_in: slot_bytes_in.unwrap_or_default(),
-            bytes_out: slot_bytes_out.unwrap_or_default(),
-            requests: slot_requests.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreTraffic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The access control lists of a container; either list may be empty.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -186,40 +48,6 @@ pub struct ContainerAcl {
     /// The user names that may write the container.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub write_acl: Option<Vec<String>>,
-}
-impl rt::struct_de::Members for ContainerAcl {
-    const NAME: &'static str = "ContainerAcl";
-    const NAMES: &'static [&'static str] = &["read_acl", "write_acl"];
-    fn index(key: &str) -> usize {
-        match key {
-            "read_acl" => 0,
-            "write_acl" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_read_acl = None;
-        let mut slot_write_acl = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_read_acl, "read_acl")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_write_acl, "write_acl")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            read_acl: slot_read_acl.unwrap_or_default(),
-            write_acl: slot_write_acl.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContainerAcl {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The CDN settings of a container. For `index`, `notfound` and `cors`, the text `0` means the feature is off.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -250,84 +78,6 @@ pub struct ContainerCdn {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cors: Option<String>,
 }
-impl rt::struct_de::Members for ContainerCdn {
-    const NAME: &'static str = "ContainerCdn";
-    const NAMES: &'static [&'static str] = &[
-        "URL",
-        "url",
-        "SSL_URL",
-        "ssl_url",
-        "public",
-        "ttl",
-        "listing",
-        "index",
-        "notfound",
-        "cors",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "URL" => 0,
-            "url" => 1,
-            "SSL_URL" => 2,
-            "ssl_url" => 3,
-            "public" => 4,
-            "ttl" => 5,
-            "listing" => 6,
-            "index" => 7,
-            "notfound" => 8,
-            "cors" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_url = None;
-        let mut slot_ssl_url = None;
-        let mut slot_public = None;
-        let mut slot_ttl = None;
-        let mut slot_listing = None;
-        let mut slot_index = None;
-        let mut slot_notfound = None;
-        let mut slot_cors = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 | 1 => rt::struct_de::field(&mut map, &mut slot_url, "URL")?,
-                2 | 3 => rt::struct_de::field(&mut map, &mut slot_ssl_url, "SSL_URL")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_ttl,
-                        "ttl",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_listing, "listing")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_index, "index")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_notfound, "notfound")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_cors, "cors")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            url: slot_url.unwrap_or_default(),
-            ssl_url: slot_ssl_url.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-            ttl: slot_ttl.unwrap_or_default(),
-            listing: slot_listing.unwrap_or_default(),
-            index: slot_index.unwrap_or_default(),
-            notfound: slot_notfound.unwrap_or_default(),
-            cors: slot_cors.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ContainerCdn {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A user of a Memstore instance.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -341,41 +91,37 @@ pub struct MemstoreUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub admin: Option<bool>,
 }
-impl rt::struct_de::Members for MemstoreUser {
-    const NAME: &'static str = "MemstoreUser";
-    const NAMES: &'static [&'static str] = &["username", "enabled", "admin"];
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            "enabled" => 1,
-            "admin" => 2,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    MemstoreUsage(skip_unknown) {
+        optional bytes "bytes" [0 "bytes"] with rt::lenient::OptionNumber,
+        optional containers "containers" [1 "containers"] with rt::lenient::OptionInteger,
+        optional objs "objs" [2 "objs"] with rt::lenient::OptionInteger,
+        optional bandwidth "bandwidth" [3 "bandwidth"],
+        optional cdn_bandwidth "cdn_bandwidth" [4 "cdn_bandwidth"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let mut slot_enabled = None;
-        let mut slot_admin = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_admin, "admin")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-            enabled: slot_enabled.unwrap_or_default(),
-            admin: slot_admin.unwrap_or_default(),
-        })
+    MemstoreTraffic(skip_unknown) {
+        optional bytes_in "bytes_in" [0 "bytes_in"] with rt::lenient::OptionNumber,
+        optional bytes_out "bytes_out" [1 "bytes_out"] with rt::lenient::OptionNumber,
+        optional requests "requests" [2 "requests"] with rt::lenient::OptionNumber,
     }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    ContainerAcl(skip_unknown) {
+        optional read_acl "read_acl" [0 "read_acl"],
+        optional write_acl "write_acl" [1 "write_acl"],
+    }
+    ContainerCdn(skip_unknown) {
+        optional url "URL" [0 "URL", 1 "url"],
+        optional ssl_url "SSL_URL" [2 "SSL_URL", 3 "ssl_url"],
+        optional public "public" [4 "public"],
+        optional ttl "ttl" [5 "ttl"] with rt::lenient::OptionInteger,
+        optional listing "listing" [6 "listing"],
+        optional index "index" [7 "index"],
+        optional notfound "notfound" [8 "notfound"],
+        optional cors "cors" [9 "cors"],
+    }
+    MemstoreUser(skip_unknown) {
+        required username "username" [0 "username"],
+        optional enabled "enabled" [1 "enabled"],
+        optional admin "admin" [2 "admin"],
     }
 }

@@ -20,65 +20,6 @@ pub struct OpenstackProject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_rule_group: Option<FirewallRuleGroup>,
 }
-impl rt::struct_de::Members for OpenstackProject {
-    const NAME: &'static str = "OpenstackProject";
-    const NAMES: &'static [&'static str] = &[
-        "project_id",
-        "auth_url",
-        "firewall_type",
-        "firewall_rule_group",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "project_id" => 0,
-            "auth_url" => 1,
-            "firewall_type" => 2,
-            "firewall_rule_group" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_project_id = None;
-        let mut slot_auth_url = None;
-        let mut slot_firewall_type = None;
-        let mut slot_firewall_rule_group = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_auth_url, "auth_url")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_type,
-                        "firewall_type",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_group,
-                        "firewall_rule_group",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
-            auth_url: slot_auth_url.unwrap_or_default(),
-            firewall_type: slot_firewall_type.unwrap_or_default(),
-            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// An OpenStack user of the account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -98,60 +39,6 @@ pub struct OpenstackUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub projects: Option<Vec<OpenstackUserProject>>,
 }
-impl rt::struct_de::Members for OpenstackUser {
-    const NAME: &'static str = "OpenstackUser";
-    const NAMES: &'static [&'static str] = &[
-        "username",
-        "description",
-        "email",
-        "enabled",
-        "projects",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            "description" => 1,
-            "email" => 2,
-            "enabled" => 3,
-            "projects" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let mut slot_enabled = None;
-        let mut slot_projects = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_projects, "projects")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-            description: slot_description.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-            projects: slot_projects.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUser {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// An OpenStack project an OpenStack user can use.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -163,37 +50,23 @@ pub struct OpenstackUserProject {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
 }
-impl rt::struct_de::Members for OpenstackUserProject {
-    const NAME: &'static str = "OpenstackUserProject";
-    const NAMES: &'static [&'static str] = &["name", "id"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    OpenstackProject(skip_unknown) {
+        required project_id "project_id" [0 "project_id"],
+        optional auth_url "auth_url" [1 "auth_url"],
+        optional firewall_type "firewall_type" [2 "firewall_type"],
+        optional firewall_rule_group "firewall_rule_group" [3 "firewall_rule_group"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            id: slot_id.unwrap_or_default(),
-        })
+    OpenstackUser(skip_unknown) {
+        required username "username" [0 "username"],
+        optional description "description" [1 "description"],
+        optional email "email" [2 "email"],
+        optional enabled "enabled" [3 "enabled"],
+        optional projects "projects" [4 "projects"],
     }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserProject {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    OpenstackUserProject(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional id "id" [1 "id"],
     }
 }

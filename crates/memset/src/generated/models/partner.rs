@@ -14,37 +14,10 @@ pub struct PartnerAccount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<ApiKey>,
 }
-impl rt::struct_de::Members for PartnerAccount {
-    const NAME: &'static str = "PartnerAccount";
-    const NAMES: &'static [&'static str] = &["account", "api_key"];
-    fn index(key: &str) -> usize {
-        match key {
-            "account" => 0,
-            "api_key" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_account = None;
-        let mut slot_api_key = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_account, "account")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_api_key, "api_key")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            account: rt::struct_de::required(slot_account, "account")?,
-            api_key: slot_api_key.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerAccount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    PartnerAccount(skip_unknown) {
+        required account "account" [0 "account"],
+        optional api_key "api_key" [1 "api_key"],
     }
 }

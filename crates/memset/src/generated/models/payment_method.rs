@@ -23,52 +23,6 @@ pub struct PaymentMethod {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
 }
-impl rt::struct_de::Members for PaymentMethod {
-    const NAME: &'static str = "PaymentMethod";
-    const NAMES: &'static [&'static str] = &["id", "type", "default", "status", "name"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "default" => 2,
-            "status" => 3,
-            "name" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_default = None;
-        let mut slot_status = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_default, "default")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: slot_type.unwrap_or_default(),
-            default: slot_default.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            name: slot_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The kind of a payment method.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -217,5 +171,15 @@ impl<'de> serde::Deserialize<'de> for PaymentMethodStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    PaymentMethod(skip_unknown) {
+        required id "id" [0 "id"],
+        optional r#type "type" [1 "type"],
+        optional default "default" [2 "default"],
+        optional status "status" [3 "status"],
+        optional name "name" [4 "name"],
     }
 }

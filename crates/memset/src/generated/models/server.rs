@@ -29,88 +29,6 @@ pub struct Snapshot {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub last_modified: Option<cloud_sdks_runtime::date::Date>,
 }
-impl rt::struct_de::Members for Snapshot {
-    const NAME: &'static str = "Snapshot";
-    const NAMES: &'static [&'static str] = &[
-        "snapshot_path",
-        "image_type",
-        "os_type",
-        "os_option",
-        "description",
-        "user_comment",
-        "last_modified",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "snapshot_path" => 0,
-            "image_type" => 1,
-            "os_type" => 2,
-            "os_option" => 3,
-            "description" => 4,
-            "user_comment" => 5,
-            "last_modified" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_snapshot_path = None;
-        let mut slot_image_type = None;
-        let mut slot_os_type = None;
-        let mut slot_os_option = None;
-        let mut slot_description = None;
-        let mut slot_user_comment = None;
-        let mut slot_last_modified = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_snapshot_path,
-                        "snapshot_path",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_os_type, "os_type")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_os_option, "os_option")?,
-                4 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_comment,
-                        "user_comment",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_last_modified,
-                        "last_modified",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
-            image_type: slot_image_type.unwrap_or_default(),
-            os_type: slot_os_type.unwrap_or_default(),
-            os_option: slot_os_option.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            user_comment: slot_user_comment.unwrap_or_default(),
-            last_modified: slot_last_modified.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Snapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The answer of `server.upgrade`: the prices of the upgrade and, unless it was a dry run, its invoice and job.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -140,102 +58,6 @@ pub struct ServerUpgrade {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub job: Option<Job>,
 }
-impl rt::struct_de::Members for ServerUpgrade {
-    const NAME: &'static str = "ServerUpgrade";
-    const NAMES: &'static [&'static str] = &[
-        "new_sku",
-        "dry_run",
-        "currency",
-        "net_setup_price",
-        "net_increase",
-        "net_hourly_inarrears_rental_price",
-        "invoice_ref",
-        "job",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "new_sku" => 0,
-            "dry_run" => 1,
-            "currency" => 2,
-            "net_setup_price" => 3,
-            "net_increase" => 4,
-            "net_hourly_inarrears_rental_price" => 5,
-            "invoice_ref" => 6,
-            "job" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_new_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_currency = None;
-        let mut slot_net_setup_price = None;
-        let mut slot_net_increase = None;
-        let mut slot_net_hourly_inarrears_rental_price = None;
-        let mut slot_invoice_ref = None;
-        let mut slot_job = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_currency, "currency")?,
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_setup_price,
-                        "net_setup_price",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_increase,
-                        "net_increase",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_net_hourly_inarrears_rental_price,
-                        "net_hourly_inarrears_rental_price",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_invoice_ref,
-                        "invoice_ref",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_job, "job")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            new_sku: slot_new_sku.unwrap_or_default(),
-            dry_run: slot_dry_run.unwrap_or_default(),
-            currency: slot_currency.unwrap_or_default(),
-            net_setup_price: slot_net_setup_price.unwrap_or_default(),
-            net_increase: slot_net_increase.unwrap_or_default(),
-            net_hourly_inarrears_rental_price: slot_net_hourly_inarrears_rental_price
-                .unwrap_or_default(),
-            invoice_ref: slot_invoice_ref.unwrap_or_default(),
-            job: slot_job.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerUpgrade {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The monitoring policy of a server: the flags `server.monitoring.set_policy` sets.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -249,56 +71,6 @@ pub struct MonitoringPolicy {
     /// Whether reminders that monitoring is off are emailed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reminder_emails: Option<bool>,
-}
-impl rt::struct_de::Members for MonitoringPolicy {
-    const NAME: &'static str = "MonitoringPolicy";
-    const NAMES: &'static [&'static str] = &[
-        "monitoring",
-        "auto_reboot",
-        "reminder_emails",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring" => 0,
-            "auto_reboot" => 1,
-            "reminder_emails" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring = None;
-        let mut slot_auto_reboot = None;
-        let mut slot_reminder_emails = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_auto_reboot, "auto_reboot")?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_reminder_emails,
-                        "reminder_emails",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring: slot_monitoring.unwrap_or_default(),
-            auto_reboot: slot_auto_reboot.unwrap_or_default(),
-            reminder_emails: slot_reminder_emails.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A monitoring rule of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -325,87 +97,6 @@ pub struct MonitoringRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub http_check_string: Option<String>,
 }
-impl rt::struct_de::Members for MonitoringRule {
-    const NAME: &'static str = "MonitoringRule";
-    const NAMES: &'static [&'static str] = &[
-        "rule_id",
-        "service",
-        "alert_type",
-        "contact_address",
-        "port",
-        "host_name",
-        "http_check_string",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_id" => 0,
-            "service" => 1,
-            "alert_type" => 2,
-            "contact_address" => 3,
-            "port" => 4,
-            "host_name" => 5,
-            "http_check_string" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_id = None;
-        let mut slot_service = None;
-        let mut slot_alert_type = None;
-        let mut slot_contact_address = None;
-        let mut slot_port = None;
-        let mut slot_host_name = None;
-        let mut slot_http_check_string = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_contact_address,
-                        "contact_address",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port,
-                        "port",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_http_check_string,
-                        "http_check_string",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-            service: slot_service.unwrap_or_default(),
-            alert_type: slot_alert_type.unwrap_or_default(),
-            contact_address: slot_contact_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            host_name: slot_host_name.unwrap_or_default(),
-            http_check_string: slot_http_check_string.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The monitoring status of a server, as last checked.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -424,64 +115,6 @@ pub struct ServerStatus {
     /// More about the status found at the last check.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<String>,
-}
-impl rt::struct_de::Members for ServerStatus {
-    const NAME: &'static str = "ServerStatus";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "service",
-        "status",
-        "last_checked",
-        "detail",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "service" => 1,
-            "status" => 2,
-            "last_checked" => 3,
-            "detail" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_service = None;
-        let mut slot_status = None;
-        let mut slot_last_checked = None;
-        let mut slot_detail = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_last_checked,
-                        "last_checked",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_detail, "detail")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            service: slot_service.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            last_checked: slot_last_checked.unwrap_or_default(),
-            detail: slot_detail.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A server, as described by `server.info` and listed by `server.list`; it also carries every key of the server's `Service`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -582,287 +215,6 @@ pub struct ServerInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zone: Option<String>,
 }
-impl rt::struct_de::Members for ServerInfo {
-    const NAME: &'static str = "ServerInfo";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "host_name",
-        "primary_ip",
-        "ips",
-        "vlans",
-        "os",
-        "backups",
-        "control_panel",
-        "firewall_type",
-        "firewall_rule_group",
-        "monitoring_level",
-        "monitor",
-        "ignore_monitoring_off",
-        "no_nrpe",
-        "no_auto_reboot",
-        "support_level",
-        "vulnscan",
-        "intrusion_detection",
-        "intrusion_detection_alert_level",
-        "penetration_patrol",
-        "penetration_patrol_alert_level",
-        "status",
-        "nickname",
-        "start_date",
-        "expiry_date",
-        "renewal_price_amount",
-        "renewal_price_currency",
-        "renewal_price_vat",
-        "type",
-        "network_zones",
-        "data_zone",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "host_name" => 1,
-            "primary_ip" => 2,
-            "ips" => 3,
-            "vlans" => 4,
-            "os" => 5,
-            "backups" => 6,
-            "control_panel" => 7,
-            "firewall_type" => 8,
-            "firewall_rule_group" => 9,
-            "monitoring_level" => 10,
-            "monitor" => 11,
-            "ignore_monitoring_off" => 12,
-            "no_nrpe" => 13,
-            "no_auto_reboot" => 14,
-            "support_level" => 15,
-            "vulnscan" => 16,
-            "intrusion_detection" => 17,
-            "intrusion_detection_alert_level" => 18,
-            "penetration_patrol" => 19,
-            "penetration_patrol_alert_level" => 20,
-            "status" => 21,
-            "nickname" => 22,
-            "start_date" => 23,
-            "expiry_date" => 24,
-            "renewal_price_amount" => 25,
-            "renewal_price_currency" => 26,
-            "renewal_price_vat" => 27,
-            "type" => 28,
-            "network_zones" => 29,
-            "data_zone" => 30,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    #[allow(deprecated)]
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_host_name = None;
-        let mut slot_primary_ip = None;
-        let mut slot_ips = None;
-        let mut slot_vlans = None;
-        let mut slot_os = None;
-        let mut slot_backups = None;
-        let mut slot_control_panel = None;
-        let mut slot_firewall_type = None;
-        let mut slot_firewall_rule_group = None;
-        let mut slot_monitoring_level = None;
-        let mut slot_monitor = None;
-        let mut slot_ignore_monitoring_off = None;
-        let mut slot_no_nrpe = None;
-        let mut slot_no_auto_reboot = None;
-        let mut slot_support_level = None;
-        let mut slot_vulnscan = None;
-        let mut slot_intrusion_detection = None;
-        let mut slot_intrusion_detection_alert_level = None;
-        let mut slot_penetration_patrol = None;
-        let mut slot_penetration_patrol_alert_level = None;
-        let mut slot_status = None;
-        let mut slot_nickname = None;
-        let mut slot_start_date = None;
-        let mut slot_expiry_date = None;
-        let mut slot_renewal_price_amount = None;
-        let mut slot_renewal_price_currency = None;
-        let mut slot_renewal_price_vat = None;
-        let mut slot_type = None;
-        let mut slot_network_zones = None;
-        let mut slot_data_zone = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_primary_ip, "primary_ip")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_vlans, "vlans")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_control_panel,
-                        "control_panel",
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_type,
-                        "firewall_type",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_group,
-                        "firewall_rule_group",
-                    )?
-                }
-                10 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_level,
-                        "monitoring_level",
-                    )?
-                }
-                11 => rt::struct_de::field(&mut map, &mut slot_monitor, "monitor")?,
-                12 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ignore_monitoring_off,
-                        "ignore_monitoring_off",
-                    )?
-                }
-                13 => rt::struct_de::field(&mut map, &mut slot_no_nrpe, "no_nrpe")?,
-                14 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_no_auto_reboot,
-                        "no_auto_reboot",
-                    )?
-                }
-                15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_support_level,
-                        "support_level",
-                    )?
-                }
-                16 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
-                17 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_intrusion_detection,
-                        "intrusion_detection",
-                    )?
-                }
-                18 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_intrusion_detection_alert_level,
-                        "intrusion_detection_alert_level",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                19 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_penetration_patrol,
-                        "penetration_patrol",
-                    )?
-                }
-                20 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_penetration_patrol_alert_level,
-                        "penetration_patrol_alert_level",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                21 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                22 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                23 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                24 => {
-                    rt::struct_de::field(&mut map, &mut slot_expiry_date, "expiry_date")?
-                }
-                25 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_renewal_price_amount,
-                        "renewal_price_amount",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                26 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_renewal_price_currency,
-                        "renewal_price_currency",
-                    )?
-                }
-                27 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_renewal_price_vat,
-                        "renewal_price_vat",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                28 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                29 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zones,
-                        "network_zones",
-                    )?
-                }
-                30 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            host_name: slot_host_name.unwrap_or_default(),
-            primary_ip: slot_primary_ip.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            vlans: slot_vlans.unwrap_or_default(),
-            os: slot_os.unwrap_or_default(),
-            backups: slot_backups.unwrap_or_default(),
-            control_panel: slot_control_panel.unwrap_or_default(),
-            firewall_type: slot_firewall_type.unwrap_or_default(),
-            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
-            monitoring_level: slot_monitoring_level.unwrap_or_default(),
-            monitor: slot_monitor.unwrap_or_default(),
-            ignore_monitoring_off: slot_ignore_monitoring_off.unwrap_or_default(),
-            no_nrpe: slot_no_nrpe.unwrap_or_default(),
-            no_auto_reboot: slot_no_auto_reboot.unwrap_or_default(),
-            support_level: slot_support_level.unwrap_or_default(),
-            vulnscan: slot_vulnscan.unwrap_or_default(),
-            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
-            intrusion_detection_alert_level: slot_intrusion_detection_alert_level
-                .unwrap_or_default(),
-            penetration_patrol: slot_penetration_patrol.unwrap_or_default(),
-            penetration_patrol_alert_level: slot_penetration_patrol_alert_level
-                .unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            nickname: slot_nickname.unwrap_or_default(),
-            start_date: slot_start_date.unwrap_or_default(),
-            expiry_date: slot_expiry_date.unwrap_or_default(),
-            renewal_price_amount: slot_renewal_price_amount.unwrap_or_default(),
-            renewal_price_currency: slot_renewal_price_currency.unwrap_or_default(),
-            renewal_price_vat: slot_renewal_price_vat.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            network_zones: slot_network_zones.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerInfo {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// An IP address of a server, with its reverse DNS name and traffic counters.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -885,93 +237,6 @@ pub struct ServerIp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub bytes_out_today: Option<i64>,
 }
-impl rt::struct_de::Members for ServerIp {
-    const NAME: &'static str = "ServerIp";
-    const NAMES: &'static [&'static str] = &[
-        "address",
-        "reverse_map",
-        "bytes_in_yesterday",
-        "bytes_out_yesterday",
-        "bytes_in_today",
-        "bytes_out_today",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "address" => 0,
-            "reverse_map" => 1,
-            "bytes_in_yesterday" => 2,
-            "bytes_out_yesterday" => 3,
-            "bytes_in_today" => 4,
-            "bytes_out_today" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_address = None;
-        let mut slot_reverse_map = None;
-        let mut slot_bytes_in_yesterday = None;
-        let mut slot_bytes_out_yesterday = None;
-        let mut slot_bytes_in_today = None;
-        let mut slot_bytes_out_today = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
-                }
-                2 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in_yesterday,
-                        "bytes_in_yesterday",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out_yesterday,
-                        "bytes_out_yesterday",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_in_today,
-                        "bytes_in_today",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_bytes_out_today,
-                        "bytes_out_today",
-                        rt::lenient::OptionInteger,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            address: rt::struct_de::required(slot_address, "address")?,
-            reverse_map: slot_reverse_map.unwrap_or_default(),
-            bytes_in_yesterday: slot_bytes_in_yesterday.unwrap_or_default(),
-            bytes_out_yesterday: slot_bytes_out_yesterday.unwrap_or_default(),
-            bytes_in_today: slot_bytes_in_today.unwrap_or_default(),
-            bytes_out_today: slot_bytes_out_today.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The vLANs a server is in.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -982,40 +247,6 @@ pub struct ServerVlans {
     /// The names of the untagged vLANs the server is in.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub untagged: Option<Vec<String>>,
-}
-impl rt::struct_de::Members for ServerVlans {
-    const NAME: &'static str = "ServerVlans";
-    const NAMES: &'static [&'static str] = &["tagged", "untagged"];
-    fn index(key: &str) -> usize {
-        match key {
-            "tagged" => 0,
-            "untagged" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_tagged = None;
-        let mut slot_untagged = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_tagged, "tagged")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_untagged, "untagged")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            tagged: slot_tagged.unwrap_or_default(),
-            untagged: slot_untagged.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerVlans {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The level of server monitoring.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1626,5 +857,93 @@ impl<'de> serde::Deserialize<'de> for MonitoringStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Snapshot(skip_unknown) {
+        required snapshot_path "snapshot_path" [0 "snapshot_path"],
+        optional image_type "image_type" [1 "image_type"],
+        optional os_type "os_type" [2 "os_type"],
+        optional os_option "os_option" [3 "os_option"],
+        optional description "description" [4 "description"],
+        optional user_comment "user_comment" [5 "user_comment"],
+        optional last_modified "last_modified" [6 "last_modified"],
+    }
+    ServerUpgrade(skip_unknown) {
+        optional new_sku "new_sku" [0 "new_sku"],
+        optional dry_run "dry_run" [1 "dry_run"],
+        optional currency "currency" [2 "currency"],
+        optional net_setup_price "net_setup_price" [3 "net_setup_price"] with rt::lenient::OptionNumber,
+        optional net_increase "net_increase" [4 "net_increase"] with rt::lenient::OptionNumber,
+        optional net_hourly_inarrears_rental_price "net_hourly_inarrears_rental_price" [5 "net_hourly_inarrears_rental_price"] with rt::lenient::OptionNumber,
+        optional invoice_ref "invoice_ref" [6 "invoice_ref"] with rt::lenient::OptionInteger,
+        optional job "job" [7 "job"],
+    }
+    MonitoringPolicy(skip_unknown) {
+        optional monitoring "monitoring" [0 "monitoring"],
+        optional auto_reboot "auto_reboot" [1 "auto_reboot"],
+        optional reminder_emails "reminder_emails" [2 "reminder_emails"],
+    }
+    MonitoringRule(skip_unknown) {
+        required rule_id "rule_id" [0 "rule_id"],
+        optional service "service" [1 "service"],
+        optional alert_type "alert_type" [2 "alert_type"],
+        optional contact_address "contact_address" [3 "contact_address"],
+        optional port "port" [4 "port"] with rt::lenient::OptionInteger,
+        optional host_name "host_name" [5 "host_name"],
+        optional http_check_string "http_check_string" [6 "http_check_string"],
+    }
+    ServerStatus(skip_unknown) {
+        required name "name" [0 "name"],
+        optional service "service" [1 "service"],
+        optional status "status" [2 "status"],
+        optional last_checked "last_checked" [3 "last_checked"],
+        optional detail "detail" [4 "detail"],
+    }
+    ServerInfo(skip_unknown) {
+        required name "name" [0 "name"],
+        optional host_name "host_name" [1 "host_name"],
+        optional primary_ip "primary_ip" [2 "primary_ip"],
+        optional ips "ips" [3 "ips"],
+        optional vlans "vlans" [4 "vlans"],
+        optional os "os" [5 "os"],
+        optional backups "backups" [6 "backups"],
+        optional control_panel "control_panel" [7 "control_panel"],
+        optional firewall_type "firewall_type" [8 "firewall_type"],
+        optional firewall_rule_group "firewall_rule_group" [9 "firewall_rule_group"],
+        optional monitoring_level "monitoring_level" [10 "monitoring_level"],
+        optional monitor "monitor" [11 "monitor"],
+        optional ignore_monitoring_off "ignore_monitoring_off" [12 "ignore_monitoring_off"],
+        optional no_nrpe "no_nrpe" [13 "no_nrpe"],
+        optional no_auto_reboot "no_auto_reboot" [14 "no_auto_reboot"],
+        optional support_level "support_level" [15 "support_level"],
+        optional vulnscan "vulnscan" [16 "vulnscan"],
+        optional intrusion_detection "intrusion_detection" [17 "intrusion_detection"],
+        optional intrusion_detection_alert_level "intrusion_detection_alert_level" [18 "intrusion_detection_alert_level"] with rt::lenient::OptionInteger,
+        optional penetration_patrol "penetration_patrol" [19 "penetration_patrol"],
+        optional penetration_patrol_alert_level "penetration_patrol_alert_level" [20 "penetration_patrol_alert_level"] with rt::lenient::OptionInteger,
+        optional status "status" [21 "status"],
+        optional nickname "nickname" [22 "nickname"],
+        optional start_date "start_date" [23 "start_date"],
+        optional expiry_date "expiry_date" [24 "expiry_date"],
+        optional renewal_price_amount "renewal_price_amount" [25 "renewal_price_amount"] with rt::lenient::OptionNumber,
+        optional renewal_price_currency "renewal_price_currency" [26 "renewal_price_currency"],
+        optional renewal_price_vat "renewal_price_vat" [27 "renewal_price_vat"] with rt::lenient::OptionNumber,
+        optional r#type "type" [28 "type"],
+        optional network_zones "network_zones" [29 "network_zones"],
+        optional data_zone "data_zone" [30 "data_zone"],
+    }
+    ServerIp(skip_unknown) {
+        required address "address" [0 "address"],
+        optional reverse_map "reverse_map" [1 "reverse_map"],
+        optional bytes_in_yesterday "bytes_in_yesterday" [2 "bytes_in_yesterday"] with rt::lenient::OptionInteger,
+        optional bytes_out_yesterday "bytes_out_yesterday" [3 "bytes_out_yesterday"] with rt::lenient::OptionInteger,
+        optional bytes_in_today "bytes_in_today" [4 "bytes_in_today"] with rt::lenient::OptionInteger,
+        optional bytes_out_today "bytes_out_today" [5 "bytes_out_today"] with rt::lenient::OptionInteger,
+    }
+    ServerVlans(skip_unknown) {
+        optional tagged "tagged" [0 "tagged"],
+        optional untagged "untagged" [1 "untagged"],
     }
 }

@@ -41,152 +41,12 @@ pub struct Service {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub data_zone: Option<String>,
 }
-impl rt::struct_de::Members for Service {
-    const NAME: &'static str = "Service";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "status",
-        "nickname",
-        "start_date",
-        "expiry_date",
-        "renewal_price_amount",
-        "renewal_price_currency",
-        "renewal_price_vat",
-        "type",
-        "network_zones",
-        "data_zone",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "status" => 1,
-            "nickname" => 2,
-            "start_date" => 3,
-            "expiry_date" => 4,
-            "renewal_price_amount" => 5,
-            "renewal_price_currency" => 6,
-            "renewal_price_vat" => 7,
-            "type" => 8,
-            "network_zones" => 9,
-            "data_zone" => 10,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_status = None;
-        let mut slot_nickname = None;
-        let mut slot_start_date = None;
-        let mut slot_expiry_date = None;
-        let mut slot_renewal_price_amount = None;
-        let mut slot_renewal_price_currency = None;
-        let mut slot_renewal_price_vat = None;
-        let mut slot_type = None;
-        let mut slot_network_zones = None;
-        let mut slot_data_zone = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                4 => {
-                    rt::struct_de::field(&mut map, &mut slot_expiry_date, "expiry_date")?
-                }
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_renewal_price_amount,
-                        "renewal_price_amount",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_renewal_price_currency,
-                        "renewal_price_currency",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_renewal_price_vat,
-                        "renewal_price_vat",
-                        rt::lenient::OptionNumber,
-                    )?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zones,
-                        "network_zones",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            status: slot_status.unwrap_or_default(),
-            nickname: slot_nickname.unwrap_or_default(),
-            start_date: slot_start_date.unwrap_or_default(),
-            expiry_date: slot_expiry_date.unwrap_or_default(),
-            renewal_price_amount: slot_renewal_price_amount.unwrap_or_default(),
-            renewal_price_currency: slot_renewal_price_currency.unwrap_or_default(),
-            renewal_price_vat: slot_renewal_price_vat.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            network_zones: slot_network_zones.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Service {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The nickname a service was given by `service.set_nickname`.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ServiceNickname {
     /// The nickname as stored, after the API's clean-up.
     pub nickname: String,
-}
-impl rt::struct_de::Members for ServiceNickname {
-    const NAME: &'static str = "ServiceNickname";
-    const NAMES: &'static [&'static str] = &["nickname"];
-    fn index(key: &str) -> usize {
-        match key {
-            "nickname" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_nickname = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServiceNickname {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The status of a service.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -245,5 +105,24 @@ impl<'de> serde::Deserialize<'de> for ServiceStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Service(skip_unknown) {
+        required name "name" [0 "name"],
+        optional status "status" [1 "status"],
+        optional nickname "nickname" [2 "nickname"],
+        optional start_date "start_date" [3 "start_date"],
+        optional expiry_date "expiry_date" [4 "expiry_date"],
+        optional renewal_price_amount "renewal_price_amount" [5 "renewal_price_amount"] with rt::lenient::OptionNumber,
+        optional renewal_price_currency "renewal_price_currency" [6 "renewal_price_currency"],
+        optional renewal_price_vat "renewal_price_vat" [7 "renewal_price_vat"] with rt::lenient::OptionNumber,
+        optional r#type "type" [8 "type"],
+        optional network_zones "network_zones" [9 "network_zones"],
+        optional data_zone "data_zone" [10 "data_zone"],
+    }
+    ServiceNickname(skip_unknown) {
+        required nickname "nickname" [0 "nickname"],
     }
 }

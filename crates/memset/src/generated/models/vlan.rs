@@ -20,54 +20,6 @@ pub struct Vlan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub network_zone: Option<String>,
 }
-impl rt::struct_de::Members for Vlan {
-    const NAME: &'static str = "Vlan";
-    const NAMES: &'static [&'static str] = &["name", "network", "hosts", "network_zone"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "network" => 1,
-            "hosts" => 2,
-            "network_zone" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_network = None;
-        let mut slot_hosts = None;
-        let mut slot_network_zone = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_network, "network")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_hosts, "hosts")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zone,
-                        "network_zone",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            network: slot_network.unwrap_or_default(),
-            hosts: slot_hosts.unwrap_or_default(),
-            network_zone: slot_network_zone.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Vlan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A host in a vLAN.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -84,47 +36,18 @@ pub struct VlanHost {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tagged: Option<bool>,
 }
-impl rt::struct_de::Members for VlanHost {
-    const NAME: &'static str = "VlanHost";
-    const NAMES: &'static [&'static str] = &["name", "type", "private_ips", "tagged"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "type" => 1,
-            "private_ips" => 2,
-            "tagged" => 3,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Vlan(skip_unknown) {
+        required name "name" [0 "name"],
+        optional network "network" [1 "network"],
+        optional hosts "hosts" [2 "hosts"],
+        optional network_zone "network_zone" [3 "network_zone"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_type = None;
-        let mut slot_private_ips = None;
-        let mut slot_tagged = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_private_ips, "private_ips")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_tagged, "tagged")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            r#type: slot_type.unwrap_or_default(),
-            private_ips: slot_private_ips.unwrap_or_default(),
-            tagged: slot_tagged.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VlanHost {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    VlanHost(skip_unknown) {
+        required name "name" [0 "name"],
+        optional r#type "type" [1 "type"],
+        optional private_ips "private_ips" [2 "private_ips"],
+        optional tagged "tagged" [3 "tagged"],
     }
 }

@@ -18,45 +18,6 @@ pub struct ApikeyAddScopeParams {
     /// The method or service name to add, at most 50 characters. Must be at most 50 characters.
     pub value: String,
 }
-impl rt::struct_de::Members for ApikeyAddScopeParams {
-    const NAME: &'static str = "ApikeyAddScopeParams";
-    const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "scope_name" => 1,
-            "value" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_scope_name = None;
-        let mut slot_value = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            scope_name: rt::struct_de::required(slot_scope_name, "scope_name")?,
-            value: rt::struct_de::required(slot_value, "value")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyAddScopeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApikeyAddScopeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -139,41 +100,6 @@ pub struct ApikeyCreateParams {
     /// A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
     pub comment: Option<String>,
 }
-impl rt::struct_de::Members for ApikeyCreateParams {
-    const NAME: &'static str = "ApikeyCreateParams";
-    const NAMES: &'static [&'static str] = &["scopes", "comment"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "scopes" => 0,
-            "comment" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_scopes = None;
-        let mut slot_comment = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_scopes, "scopes")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            scopes: slot_scopes.unwrap_or_default(),
-            comment: slot_comment.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApikeyCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -245,37 +171,6 @@ pub struct ApikeyDeleteParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for ApikeyDeleteParams {
-    const NAME: &'static str = "ApikeyDeleteParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApikeyDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -334,45 +229,6 @@ pub struct ApikeyDeleteScopeParams {
     pub scope_name: String,
     /// The method or service name to remove, at most 50 characters. Must be at most 50 characters.
     pub value: String,
-}
-impl rt::struct_de::Members for ApikeyDeleteScopeParams {
-    const NAME: &'static str = "ApikeyDeleteScopeParams";
-    const NAMES: &'static [&'static str] = &["id", "scope_name", "value"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "scope_name" => 1,
-            "value" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_scope_name = None;
-        let mut slot_value = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_scope_name, "scope_name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            scope_name: rt::struct_de::required(slot_scope_name, "scope_name")?,
-            value: rt::struct_de::required(slot_value, "value")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyDeleteScopeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ApikeyDeleteScopeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -459,37 +315,6 @@ pub struct ApikeyInfoParams {
     /// The API key, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for ApikeyInfoParams {
-    const NAME: &'static str = "ApikeyInfoParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApikeyInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -542,28 +367,6 @@ impl ApikeyApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ApikeyListParams {}
-impl rt::struct_de::Members for ApikeyListParams {
-    const NAME: &'static str = "ApikeyListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApikeyListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ApikeyListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -594,4 +397,28 @@ impl ApikeyApi {
     pub fn list(&self) -> ApikeyListRequest {
         Call::new(self.client.clone(), ApikeyListParams::new())
     }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ApikeyAddScopeParams(refuse_unknown) {
+        required id "id" [0 "id"],
+        required scope_name "scope_name" [1 "scope_name"],
+        required value "value" [2 "value"],
+    }
+    ApikeyCreateParams(refuse_unknown) {
+        optional scopes "scopes" [0 "scopes"],
+        optional comment "comment" [1 "comment"],
+    }
+    ApikeyDeleteParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    ApikeyDeleteScopeParams(refuse_unknown) {
+        required id "id" [0 "id"],
+        required scope_name "scope_name" [1 "scope_name"],
+        required value "value" [2 "value"],
+    }
+    ApikeyInfoParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    ApikeyListParams(refuse_unknown) {}
 }

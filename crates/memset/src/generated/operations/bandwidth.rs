@@ -14,37 +14,6 @@ pub struct BandwidthInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for BandwidthInfoParams {
-    const NAME: &'static str = "BandwidthInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl BandwidthInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -105,41 +74,6 @@ pub struct BandwidthMonthlyUsageParams {
     pub name: String,
     /// The year to report, from its 1st of January; the current year unless given. Must be from 2000 to 2100.
     pub year: Option<i64>,
-}
-impl rt::struct_de::Members for BandwidthMonthlyUsageParams {
-    const NAME: &'static str = "BandwidthMonthlyUsageParams";
-    const NAMES: &'static [&'static str] = &["name", "year"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "year" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_year = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_year, "year")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            year: slot_year.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthMonthlyUsageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl BandwidthMonthlyUsageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -222,41 +156,6 @@ pub struct BandwidthUsageParams {
     /// How far back to report: `day` (the default), `week`, `month`, `quarter`, `halfyear` or `year`. Must be one of `day`, `week`, `month`, `quarter`, `halfyear`, `year`.
     pub period: Option<String>,
 }
-impl rt::struct_de::Members for BandwidthUsageParams {
-    const NAME: &'static str = "BandwidthUsageParams";
-    const NAMES: &'static [&'static str] = &["name", "period"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "period" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_period = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            period: slot_period.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for BandwidthUsageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl BandwidthUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -328,5 +227,19 @@ impl BandwidthUsageRequest {
     pub fn period(mut self, value: impl Into<String>) -> Self {
         self.params.period = Some(value.into());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    BandwidthInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    BandwidthMonthlyUsageParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional year "year" [1 "year"],
+    }
+    BandwidthUsageParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional period "period" [1 "period"],
     }
 }

@@ -14,43 +14,6 @@ pub struct ClusterInfoParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
 }
-impl rt::struct_de::Members for ClusterInfoParams {
-    const NAME: &'static str = "ClusterInfoParams";
-    const NAMES: &'static [&'static str] = &["cluster_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>) -> Self {
@@ -108,37 +71,6 @@ pub struct ClusterListParams {
     /// List only enabled clusters (true) or only disabled ones (false).
     pub enabled: Option<bool>,
 }
-impl rt::struct_de::Members for ClusterListParams {
-    const NAME: &'static str = "ClusterListParams";
-    const NAMES: &'static [&'static str] = &["enabled"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "enabled" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            enabled: slot_enabled.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -194,63 +126,6 @@ pub struct ClusterRealServiceDisableParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
-}
-impl rt::struct_de::Members for ClusterRealServiceDisableParams {
-    const NAME: &'static str = "ClusterRealServiceDisableParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterRealServiceDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -340,63 +215,6 @@ pub struct ClusterRealServiceDisableFallbackParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
-}
-impl rt::struct_de::Members for ClusterRealServiceDisableFallbackParams {
-    const NAME: &'static str = "ClusterRealServiceDisableFallbackParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceDisableFallbackParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterRealServiceDisableFallbackParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -496,63 +314,6 @@ pub struct ClusterRealServiceEnableParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterRealServiceEnableParams {
-    const NAME: &'static str = "ClusterRealServiceEnableParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterRealServiceEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -641,63 +402,6 @@ pub struct ClusterRealServiceEnableFallbackParams {
     pub service_name: String,
     /// The name of the cluster server.
     pub server_name: String,
-}
-impl rt::struct_de::Members for ClusterRealServiceEnableFallbackParams {
-    const NAME: &'static str = "ClusterRealServiceEnableFallbackParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceEnableFallbackParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterRealServiceEnableFallbackParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -798,63 +502,6 @@ pub struct ClusterRealServiceInfoParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterRealServiceInfoParams {
-    const NAME: &'static str = "ClusterRealServiceInfoParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterRealServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -940,53 +587,6 @@ pub struct ClusterRealServiceListParams {
     /// The name of the cluster service.
     pub service_name: String,
 }
-impl rt::struct_de::Members for ClusterRealServiceListParams {
-    const NAME: &'static str = "ClusterRealServiceListParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterRealServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1064,68 +664,6 @@ pub struct ClusterRealServiceSetWeightParams {
     pub server_name: String,
     /// The server's capacity relative to the other servers of the pool; 0 means it gets no new jobs.
     pub weight: i64,
-}
-impl rt::struct_de::Members for ClusterRealServiceSetWeightParams {
-    const NAME: &'static str = "ClusterRealServiceSetWeightParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-        "weight",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            "weight" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let mut slot_weight = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-            weight: rt::struct_de::required(slot_weight, "weight")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceSetWeightParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterRealServiceSetWeightParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1225,63 +763,6 @@ pub struct ClusterRealServiceStatisticsParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterRealServiceStatisticsParams {
-    const NAME: &'static str = "ClusterRealServiceStatisticsParams";
-    const NAMES: &'static [&'static str] = &[
-        "cluster_name",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterRealServiceStatisticsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterRealServiceStatisticsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1374,49 +855,6 @@ pub struct ClusterServerDisableParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterServerDisableParams {
-    const NAME: &'static str = "ClusterServerDisableParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "server_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServerDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServerDisableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>, server_name: impl Into<String>) -> Self {
@@ -1497,49 +935,6 @@ pub struct ClusterServerEnableParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterServerEnableParams {
-    const NAME: &'static str = "ClusterServerEnableParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "server_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "server_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServerEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServerEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>, server_name: impl Into<String>) -> Self {
@@ -1618,39 +1013,6 @@ pub struct ClusterServerInfoParams {
     /// The name of the cluster server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for ClusterServerInfoParams {
-    const NAME: &'static str = "ClusterServerInfoParams";
-    const NAMES: &'static [&'static str] = &["server_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServerInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_name: impl Into<String>) -> Self {
@@ -1705,43 +1067,6 @@ impl ClusterServerApi {
 pub struct ClusterServerListParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
-}
-impl rt::struct_de::Members for ClusterServerListParams {
-    const NAME: &'static str = "ClusterServerListParams";
-    const NAMES: &'static [&'static str] = &["cluster_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServerListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterServerListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1811,53 +1136,6 @@ pub struct ClusterServiceDisableParams {
     pub cluster_name: String,
     /// The name of the cluster service.
     pub service_name: String,
-}
-impl rt::struct_de::Members for ClusterServiceDisableParams {
-    const NAME: &'static str = "ClusterServiceDisableParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServiceDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ClusterServiceDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1942,53 +1220,6 @@ pub struct ClusterServiceEnableParams {
     /// The name of the cluster service.
     pub service_name: String,
 }
-impl rt::struct_de::Members for ClusterServiceEnableParams {
-    const NAME: &'static str = "ClusterServiceEnableParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServiceEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServiceEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2072,53 +1303,6 @@ pub struct ClusterServiceInfoParams {
     /// The name of the cluster service.
     pub service_name: String,
 }
-impl rt::struct_de::Members for ClusterServiceInfoParams {
-    const NAME: &'static str = "ClusterServiceInfoParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServiceInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2198,43 +1382,6 @@ pub struct ClusterServiceListParams {
     /// The name of the cluster. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub cluster_name: String,
 }
-impl rt::struct_de::Members for ClusterServiceListParams {
-    const NAME: &'static str = "ClusterServiceListParams";
-    const NAMES: &'static [&'static str] = &["cluster_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>) -> Self {
@@ -2304,53 +1451,6 @@ pub struct ClusterServiceStatusImageParams {
     /// The name of the cluster service.
     pub service_name: String,
 }
-impl rt::struct_de::Members for ClusterServiceStatusImageParams {
-    const NAME: &'static str = "ClusterServiceStatusImageParams";
-    const NAMES: &'static [&'static str] = &["cluster_name", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cluster_name" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cluster_name = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cluster_name,
-                        "cluster_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cluster_name: rt::struct_de::required(slot_cluster_name, "cluster_name")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ClusterServiceStatusImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ClusterServiceStatusImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2411,5 +1511,87 @@ impl ClusterServiceApi {
             self.client.clone(),
             ClusterServiceStatusImageParams::new(cluster_name, service_name),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ClusterInfoParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+    }
+    ClusterListParams(refuse_unknown) {
+        optional enabled "enabled" [0 "enabled"],
+    }
+    ClusterRealServiceDisableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterRealServiceDisableFallbackParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterRealServiceEnableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterRealServiceEnableFallbackParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterRealServiceInfoParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterRealServiceListParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    ClusterRealServiceSetWeightParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+        required weight "weight" [3 "weight"],
+    }
+    ClusterRealServiceStatisticsParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    ClusterServerDisableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required server_name "server_name" [1 "server_name"],
+    }
+    ClusterServerEnableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required server_name "server_name" [1 "server_name"],
+    }
+    ClusterServerInfoParams(refuse_unknown) {
+        required server_name "server_name" [0 "server_name"],
+    }
+    ClusterServerListParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+    }
+    ClusterServiceDisableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    ClusterServiceEnableParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    ClusterServiceInfoParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    ClusterServiceListParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+    }
+    ClusterServiceStatusImageParams(refuse_unknown) {
+        required cluster_name "cluster_name" [0 "cluster_name"],
+        required service_name "service_name" [1 "service_name"],
     }
 }

@@ -11,28 +11,6 @@ use super::*;
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct CreateAvailableParams {}
-impl rt::struct_de::Members for CreateAvailableParams {
-    const NAME: &'static str = "CreateAvailableParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateAvailableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateAvailableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -74,45 +52,6 @@ pub struct CreateExtraBandwidthParams {
     pub amount: i64,
     /// When true, nothing is ordered or invoiced, but the prices are still returned.
     pub dry_run: bool,
-}
-impl rt::struct_de::Members for CreateExtraBandwidthParams {
-    const NAME: &'static str = "CreateExtraBandwidthParams";
-    const NAMES: &'static [&'static str] = &["name", "amount", "dry_run"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "amount" => 1,
-            "dry_run" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_amount = None;
-        let mut slot_dry_run = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_amount, "amount")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            amount: rt::struct_de::required(slot_amount, "amount")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateExtraBandwidthParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateExtraBandwidthParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -251,215 +190,6 @@ pub struct CreateHourlyMiniserverParams {
     pub pub_ssh_key: Option<String>,
     /// `hdd` (rotating disk) or `ssd` (solid state disk). Must be one of `hdd`, `ssd`.
     pub disk_type: Option<String>,
-}
-impl rt::struct_de::Members for CreateHourlyMiniserverParams {
-    const NAME: &'static str = "CreateHourlyMiniserverParams";
-    const NAMES: &'static [&'static str] = &[
-        "connection",
-        "monthly_transfer_gb",
-        "bandwidth_type",
-        "backups",
-        "lvs",
-        "intrusion_detection",
-        "monitoring_level",
-        "vulnscan",
-        "database",
-        "antivirus",
-        "firewall",
-        "firewall_rule_group",
-        "sku",
-        "dry_run",
-        "discount_code",
-        "add_to_next_bill",
-        "os",
-        "os_bits",
-        "support_level",
-        "vlan",
-        "network_zone",
-        "data_zone",
-        "period",
-        "pub_ssh_key",
-        "disk_type",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "connection" => 0,
-            "monthly_transfer_gb" => 1,
-            "bandwidth_type" => 2,
-            "backups" => 3,
-            "lvs" => 4,
-            "intrusion_detection" => 5,
-            "monitoring_level" => 6,
-            "vulnscan" => 7,
-            "database" => 8,
-            "antivirus" => 9,
-            "firewall" => 10,
-            "firewall_rule_group" => 11,
-            "sku" => 12,
-            "dry_run" => 13,
-            "discount_code" => 14,
-            "add_to_next_bill" => 15,
-            "os" => 16,
-            "os_bits" => 17,
-            "support_level" => 18,
-            "vlan" => 19,
-            "network_zone" => 20,
-            "data_zone" => 21,
-            "period" => 22,
-            "pub_ssh_key" => 23,
-            "disk_type" => 24,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_connection = None;
-        let mut slot_monthly_transfer_gb = None;
-        let mut slot_bandwidth_type = None;
-        let mut slot_backups = None;
-        let mut slot_lvs = None;
-        let mut slot_intrusion_detection = None;
-        let mut slot_monitoring_level = None;
-        let mut slot_vulnscan = None;
-        let mut slot_database = None;
-        let mut slot_antivirus = None;
-        let mut slot_firewall = None;
-        let mut slot_firewall_rule_group = None;
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_discount_code = None;
-        let mut slot_add_to_next_bill = None;
-        let mut slot_os = None;
-        let mut slot_os_bits = None;
-        let mut slot_support_level = None;
-        let mut slot_vlan = None;
-        let mut slot_network_zone = None;
-        let mut slot_data_zone = None;
-        let mut slot_period = None;
-        let mut slot_pub_ssh_key = None;
-        let mut slot_disk_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monthly_transfer_gb,
-                        "monthly_transfer_gb",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_bandwidth_type,
-                        "bandwidth_type",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_intrusion_detection,
-                        "intrusion_detection",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_level,
-                        "monitoring_level",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_group,
-                        "firewall_rule_group",
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                14 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                16 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                17 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
-                18 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_support_level,
-                        "support_level",
-                    )?
-                }
-                19 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
-                20 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zone,
-                        "network_zone",
-                    )?
-                }
-                21 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                22 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                23 => {
-                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
-                }
-                24 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            connection: slot_connection.unwrap_or_default(),
-            monthly_transfer_gb: slot_monthly_transfer_gb.unwrap_or_default(),
-            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
-            backups: slot_backups.unwrap_or_default(),
-            lvs: slot_lvs.unwrap_or_default(),
-            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
-            monitoring_level: slot_monitoring_level.unwrap_or_default(),
-            vulnscan: slot_vulnscan.unwrap_or_default(),
-            database: slot_database.unwrap_or_default(),
-            antivirus: slot_antivirus.unwrap_or_default(),
-            firewall: slot_firewall.unwrap_or_default(),
-            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            discount_code: slot_discount_code.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-            os: rt::struct_de::required(slot_os, "os")?,
-            os_bits: slot_os_bits.unwrap_or_default(),
-            support_level: slot_support_level.unwrap_or_default(),
-            vlan: slot_vlan.unwrap_or_default(),
-            network_zone: slot_network_zone.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-            period: slot_period.unwrap_or_default(),
-            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
-            disk_type: slot_disk_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateHourlyMiniserverParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateHourlyMiniserverParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -780,82 +510,6 @@ pub struct CreateMemstoreParams {
     /// The data zone to deploy in: `Memset Public Cloud` for regular accounts unless told otherwise, the account's own community cloud for community cloud accounts. `create.available` lists the zones of each product.
     pub data_zone: Option<String>,
 }
-impl rt::struct_de::Members for CreateMemstoreParams {
-    const NAME: &'static str = "CreateMemstoreParams";
-    const NAMES: &'static [&'static str] = &[
-        "sku",
-        "dry_run",
-        "discount_code",
-        "add_to_next_bill",
-        "network_zone",
-        "data_zone",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "sku" => 0,
-            "dry_run" => 1,
-            "discount_code" => 2,
-            "add_to_next_bill" => 3,
-            "network_zone" => 4,
-            "data_zone" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_discount_code = None;
-        let mut slot_add_to_next_bill = None;
-        let mut slot_network_zone = None;
-        let mut slot_data_zone = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zone,
-                        "network_zone",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            discount_code: slot_discount_code.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-            network_zone: slot_network_zone.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMemstoreParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateMemstoreParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(sku: impl Into<String>, dry_run: bool) -> Self {
@@ -1012,242 +666,6 @@ pub struct CreateMonthlyFullserverParams {
     pub partitioning: Option<String>,
     /// Special setup instructions, such as custom partitioning requirements.
     pub setup_instructions: Option<String>,
-}
-impl rt::struct_de::Members for CreateMonthlyFullserverParams {
-    const NAME: &'static str = "CreateMonthlyFullserverParams";
-    const NAMES: &'static [&'static str] = &[
-        "bandwidth_type",
-        "backups",
-        "lvs",
-        "intrusion_detection",
-        "monitoring_level",
-        "vulnscan",
-        "database",
-        "antivirus",
-        "firewall",
-        "firewall_rule_group",
-        "sku",
-        "dry_run",
-        "discount_code",
-        "add_to_next_bill",
-        "os",
-        "os_bits",
-        "support_level",
-        "vlan",
-        "network_zone",
-        "data_zone",
-        "period",
-        "pub_ssh_key",
-        "disk",
-        "ram",
-        "nvme",
-        "net_card_speed_gbps",
-        "partitioning",
-        "setup_instructions",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "bandwidth_type" => 0,
-            "backups" => 1,
-            "lvs" => 2,
-            "intrusion_detection" => 3,
-            "monitoring_level" => 4,
-            "vulnscan" => 5,
-            "database" => 6,
-            "antivirus" => 7,
-            "firewall" => 8,
-            "firewall_rule_group" => 9,
-            "sku" => 10,
-            "dry_run" => 11,
-            "discount_code" => 12,
-            "add_to_next_bill" => 13,
-            "os" => 14,
-            "os_bits" => 15,
-            "support_level" => 16,
-            "vlan" => 17,
-            "network_zone" => 18,
-            "data_zone" => 19,
-            "period" => 20,
-            "pub_ssh_key" => 21,
-            "disk" => 22,
-            "ram" => 23,
-            "nvme" => 24,
-            "net_card_speed_gbps" => 25,
-            "partitioning" => 26,
-            "setup_instructions" => 27,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_bandwidth_type = None;
-        let mut slot_backups = None;
-        let mut slot_lvs = None;
-        let mut slot_intrusion_detection = None;
-        let mut slot_monitoring_level = None;
-        let mut slot_vulnscan = None;
-        let mut slot_database = None;
-        let mut slot_antivirus = None;
-        let mut slot_firewall = None;
-        let mut slot_firewall_rule_group = None;
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_discount_code = None;
-        let mut slot_add_to_next_bill = None;
-        let mut slot_os = None;
-        let mut slot_os_bits = None;
-        let mut slot_support_level = None;
-        let mut slot_vlan = None;
-        let mut slot_network_zone = None;
-        let mut slot_data_zone = None;
-        let mut slot_period = None;
-        let mut slot_pub_ssh_key = None;
-        let mut slot_disk = None;
-        let mut slot_ram = None;
-        let mut slot_nvme = None;
-        let mut slot_net_card_speed_gbps = None;
-        let mut slot_partitioning = None;
-        let mut slot_setup_instructions = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_bandwidth_type,
-                        "bandwidth_type",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_intrusion_detection,
-                        "intrusion_detection",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_level,
-                        "monitoring_level",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_group,
-                        "firewall_rule_group",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                12 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                13 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                14 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                15 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
-                16 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_support_level,
-                        "support_level",
-                    )?
-                }
-                17 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
-                18 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zone,
-                        "network_zone",
-                    )?
-                }
-                19 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                20 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                21 => {
-                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
-                }
-                22 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                23 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                24 => rt::struct_de::field(&mut map, &mut slot_nvme, "nvme")?,
-                25 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_net_card_speed_gbps,
-                        "net_card_speed_gbps",
-                    )?
-                }
-                26 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_partitioning,
-                        "partitioning",
-                    )?
-                }
-                27 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_setup_instructions,
-                        "setup_instructions",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
-            backups: slot_backups.unwrap_or_default(),
-            lvs: slot_lvs.unwrap_or_default(),
-            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
-            monitoring_level: slot_monitoring_level.unwrap_or_default(),
-            vulnscan: slot_vulnscan.unwrap_or_default(),
-            database: slot_database.unwrap_or_default(),
-            antivirus: slot_antivirus.unwrap_or_default(),
-            firewall: slot_firewall.unwrap_or_default(),
-            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            discount_code: slot_discount_code.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-            os: rt::struct_de::required(slot_os, "os")?,
-            os_bits: slot_os_bits.unwrap_or_default(),
-            support_level: slot_support_level.unwrap_or_default(),
-            vlan: slot_vlan.unwrap_or_default(),
-            network_zone: slot_network_zone.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-            period: slot_period.unwrap_or_default(),
-            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
-            disk: slot_disk.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            nvme: slot_nvme.unwrap_or_default(),
-            net_card_speed_gbps: slot_net_card_speed_gbps.unwrap_or_default(),
-            partitioning: slot_partitioning.unwrap_or_default(),
-            setup_instructions: slot_setup_instructions.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMonthlyFullserverParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateMonthlyFullserverParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1631,215 +1049,6 @@ pub struct CreateMonthlyMiniserverParams {
     /// `hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`. Must be one of `hdd`, `ssd`.
     pub disk_type: Option<String>,
 }
-impl rt::struct_de::Members for CreateMonthlyMiniserverParams {
-    const NAME: &'static str = "CreateMonthlyMiniserverParams";
-    const NAMES: &'static [&'static str] = &[
-        "connection",
-        "monthly_transfer_gb",
-        "bandwidth_type",
-        "backups",
-        "lvs",
-        "intrusion_detection",
-        "monitoring_level",
-        "vulnscan",
-        "database",
-        "antivirus",
-        "firewall",
-        "firewall_rule_group",
-        "sku",
-        "dry_run",
-        "discount_code",
-        "add_to_next_bill",
-        "os",
-        "os_bits",
-        "support_level",
-        "vlan",
-        "network_zone",
-        "data_zone",
-        "period",
-        "pub_ssh_key",
-        "disk_type",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "connection" => 0,
-            "monthly_transfer_gb" => 1,
-            "bandwidth_type" => 2,
-            "backups" => 3,
-            "lvs" => 4,
-            "intrusion_detection" => 5,
-            "monitoring_level" => 6,
-            "vulnscan" => 7,
-            "database" => 8,
-            "antivirus" => 9,
-            "firewall" => 10,
-            "firewall_rule_group" => 11,
-            "sku" => 12,
-            "dry_run" => 13,
-            "discount_code" => 14,
-            "add_to_next_bill" => 15,
-            "os" => 16,
-            "os_bits" => 17,
-            "support_level" => 18,
-            "vlan" => 19,
-            "network_zone" => 20,
-            "data_zone" => 21,
-            "period" => 22,
-            "pub_ssh_key" => 23,
-            "disk_type" => 24,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_connection = None;
-        let mut slot_monthly_transfer_gb = None;
-        let mut slot_bandwidth_type = None;
-        let mut slot_backups = None;
-        let mut slot_lvs = None;
-        let mut slot_intrusion_detection = None;
-        let mut slot_monitoring_level = None;
-        let mut slot_vulnscan = None;
-        let mut slot_database = None;
-        let mut slot_antivirus = None;
-        let mut slot_firewall = None;
-        let mut slot_firewall_rule_group = None;
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_discount_code = None;
-        let mut slot_add_to_next_bill = None;
-        let mut slot_os = None;
-        let mut slot_os_bits = None;
-        let mut slot_support_level = None;
-        let mut slot_vlan = None;
-        let mut slot_network_zone = None;
-        let mut slot_data_zone = None;
-        let mut slot_period = None;
-        let mut slot_pub_ssh_key = None;
-        let mut slot_disk_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_connection, "connection")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monthly_transfer_gb,
-                        "monthly_transfer_gb",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_bandwidth_type,
-                        "bandwidth_type",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_backups, "backups")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_lvs, "lvs")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_intrusion_detection,
-                        "intrusion_detection",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_level,
-                        "monitoring_level",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_vulnscan, "vulnscan")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_database, "database")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_antivirus, "antivirus")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_firewall, "firewall")?,
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_group,
-                        "firewall_rule_group",
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                14 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                16 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                17 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
-                18 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_support_level,
-                        "support_level",
-                    )?
-                }
-                19 => rt::struct_de::field(&mut map, &mut slot_vlan, "vlan")?,
-                20 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_zone,
-                        "network_zone",
-                    )?
-                }
-                21 => rt::struct_de::field(&mut map, &mut slot_data_zone, "data_zone")?,
-                22 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                23 => {
-                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
-                }
-                24 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            connection: slot_connection.unwrap_or_default(),
-            monthly_transfer_gb: slot_monthly_transfer_gb.unwrap_or_default(),
-            bandwidth_type: slot_bandwidth_type.unwrap_or_default(),
-            backups: slot_backups.unwrap_or_default(),
-            lvs: slot_lvs.unwrap_or_default(),
-            intrusion_detection: slot_intrusion_detection.unwrap_or_default(),
-            monitoring_level: slot_monitoring_level.unwrap_or_default(),
-            vulnscan: slot_vulnscan.unwrap_or_default(),
-            database: slot_database.unwrap_or_default(),
-            antivirus: slot_antivirus.unwrap_or_default(),
-            firewall: slot_firewall.unwrap_or_default(),
-            firewall_rule_group: slot_firewall_rule_group.unwrap_or_default(),
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            discount_code: slot_discount_code.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-            os: rt::struct_de::required(slot_os, "os")?,
-            os_bits: slot_os_bits.unwrap_or_default(),
-            support_level: slot_support_level.unwrap_or_default(),
-            vlan: slot_vlan.unwrap_or_default(),
-            network_zone: slot_network_zone.unwrap_or_default(),
-            data_zone: slot_data_zone.unwrap_or_default(),
-            period: slot_period.unwrap_or_default(),
-            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
-            disk_type: slot_disk_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMonthlyMiniserverParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateMonthlyMiniserverParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(sku: impl Into<String>, dry_run: bool, os: impl Into<String>) -> Self {
@@ -2161,66 +1370,6 @@ pub struct CreateOpenstackProjectParams {
     /// True to put the charges on the next consolidated bill, false to be invoiced at once through the default payment method. Defaults to true for accounts with consolidated billing, which are the only ones that may set it to true.
     pub add_to_next_bill: Option<bool>,
 }
-impl rt::struct_de::Members for CreateOpenstackProjectParams {
-    const NAME: &'static str = "CreateOpenstackProjectParams";
-    const NAMES: &'static [&'static str] = &[
-        "sku",
-        "dry_run",
-        "discount_code",
-        "add_to_next_bill",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "sku" => 0,
-            "dry_run" => 1,
-            "discount_code" => 2,
-            "add_to_next_bill" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_discount_code = None;
-        let mut slot_add_to_next_bill = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_sku, "sku")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_add_to_next_bill,
-                        "add_to_next_bill",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            sku: rt::struct_de::required(slot_sku, "sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            discount_code: slot_discount_code.unwrap_or_default(),
-            add_to_next_bill: slot_add_to_next_bill.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateOpenstackProjectParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateOpenstackProjectParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(sku: impl Into<String>, dry_run: bool) -> Self {
@@ -2301,43 +1450,6 @@ pub struct CreateVerifyDiscountCodeParams {
     /// The discount code to check.
     pub discount_code: String,
 }
-impl rt::struct_de::Members for CreateVerifyDiscountCodeParams {
-    const NAME: &'static str = "CreateVerifyDiscountCodeParams";
-    const NAMES: &'static [&'static str] = &["discount_code"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "discount_code" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_discount_code = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_discount_code,
-                        "discount_code",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            discount_code: rt::struct_de::required(slot_discount_code, "discount_code")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVerifyDiscountCodeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateVerifyDiscountCodeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(discount_code: impl Into<String>) -> Self {
@@ -2393,5 +1505,115 @@ impl CreateApi {
             self.client.clone(),
             CreateVerifyDiscountCodeParams::new(discount_code),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    CreateAvailableParams(refuse_unknown) {}
+    CreateExtraBandwidthParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required amount "amount" [1 "amount"],
+        required dry_run "dry_run" [2 "dry_run"],
+    }
+    CreateHourlyMiniserverParams(refuse_unknown) {
+        optional connection "connection" [0 "connection"],
+        optional monthly_transfer_gb "monthly_transfer_gb" [1 "monthly_transfer_gb"],
+        optional bandwidth_type "bandwidth_type" [2 "bandwidth_type"],
+        optional backups "backups" [3 "backups"],
+        optional lvs "lvs" [4 "lvs"],
+        optional intrusion_detection "intrusion_detection" [5 "intrusion_detection"],
+        optional monitoring_level "monitoring_level" [6 "monitoring_level"],
+        optional vulnscan "vulnscan" [7 "vulnscan"],
+        optional database "database" [8 "database"],
+        optional antivirus "antivirus" [9 "antivirus"],
+        optional firewall "firewall" [10 "firewall"],
+        optional firewall_rule_group "firewall_rule_group" [11 "firewall_rule_group"],
+        required sku "sku" [12 "sku"],
+        required dry_run "dry_run" [13 "dry_run"],
+        optional discount_code "discount_code" [14 "discount_code"],
+        optional add_to_next_bill "add_to_next_bill" [15 "add_to_next_bill"],
+        required os "os" [16 "os"],
+        optional os_bits "os_bits" [17 "os_bits"],
+        optional support_level "support_level" [18 "support_level"],
+        optional vlan "vlan" [19 "vlan"],
+        optional network_zone "network_zone" [20 "network_zone"],
+        optional data_zone "data_zone" [21 "data_zone"],
+        optional period "period" [22 "period"],
+        optional pub_ssh_key "pub_ssh_key" [23 "pub_ssh_key"],
+        optional disk_type "disk_type" [24 "disk_type"],
+    }
+    CreateMemstoreParams(refuse_unknown) {
+        required sku "sku" [0 "sku"],
+        required dry_run "dry_run" [1 "dry_run"],
+        optional discount_code "discount_code" [2 "discount_code"],
+        optional add_to_next_bill "add_to_next_bill" [3 "add_to_next_bill"],
+        optional network_zone "network_zone" [4 "network_zone"],
+        optional data_zone "data_zone" [5 "data_zone"],
+    }
+    CreateMonthlyFullserverParams(refuse_unknown) {
+        optional bandwidth_type "bandwidth_type" [0 "bandwidth_type"],
+        optional backups "backups" [1 "backups"],
+        optional lvs "lvs" [2 "lvs"],
+        optional intrusion_detection "intrusion_detection" [3 "intrusion_detection"],
+        optional monitoring_level "monitoring_level" [4 "monitoring_level"],
+        optional vulnscan "vulnscan" [5 "vulnscan"],
+        optional database "database" [6 "database"],
+        optional antivirus "antivirus" [7 "antivirus"],
+        optional firewall "firewall" [8 "firewall"],
+        optional firewall_rule_group "firewall_rule_group" [9 "firewall_rule_group"],
+        required sku "sku" [10 "sku"],
+        required dry_run "dry_run" [11 "dry_run"],
+        optional discount_code "discount_code" [12 "discount_code"],
+        optional add_to_next_bill "add_to_next_bill" [13 "add_to_next_bill"],
+        required os "os" [14 "os"],
+        optional os_bits "os_bits" [15 "os_bits"],
+        optional support_level "support_level" [16 "support_level"],
+        optional vlan "vlan" [17 "vlan"],
+        optional network_zone "network_zone" [18 "network_zone"],
+        optional data_zone "data_zone" [19 "data_zone"],
+        optional period "period" [20 "period"],
+        optional pub_ssh_key "pub_ssh_key" [21 "pub_ssh_key"],
+        optional disk "disk" [22 "disk"],
+        optional ram "ram" [23 "ram"],
+        optional nvme "nvme" [24 "nvme"],
+        optional net_card_speed_gbps "net_card_speed_gbps" [25 "net_card_speed_gbps"],
+        optional partitioning "partitioning" [26 "partitioning"],
+        optional setup_instructions "setup_instructions" [27 "setup_instructions"],
+    }
+    CreateMonthlyMiniserverParams(refuse_unknown) {
+        optional connection "connection" [0 "connection"],
+        optional monthly_transfer_gb "monthly_transfer_gb" [1 "monthly_transfer_gb"],
+        optional bandwidth_type "bandwidth_type" [2 "bandwidth_type"],
+        optional backups "backups" [3 "backups"],
+        optional lvs "lvs" [4 "lvs"],
+        optional intrusion_detection "intrusion_detection" [5 "intrusion_detection"],
+        optional monitoring_level "monitoring_level" [6 "monitoring_level"],
+        optional vulnscan "vulnscan" [7 "vulnscan"],
+        optional database "database" [8 "database"],
+        optional antivirus "antivirus" [9 "antivirus"],
+        optional firewall "firewall" [10 "firewall"],
+        optional firewall_rule_group "firewall_rule_group" [11 "firewall_rule_group"],
+        required sku "sku" [12 "sku"],
+        required dry_run "dry_run" [13 "dry_run"],
+        optional discount_code "discount_code" [14 "discount_code"],
+        optional add_to_next_bill "add_to_next_bill" [15 "add_to_next_bill"],
+        required os "os" [16 "os"],
+        optional os_bits "os_bits" [17 "os_bits"],
+        optional support_level "support_level" [18 "support_level"],
+        optional vlan "vlan" [19 "vlan"],
+        optional network_zone "network_zone" [20 "network_zone"],
+        optional data_zone "data_zone" [21 "data_zone"],
+        optional period "period" [22 "period"],
+        optional pub_ssh_key "pub_ssh_key" [23 "pub_ssh_key"],
+        optional disk_type "disk_type" [24 "disk_type"],
+    }
+    CreateOpenstackProjectParams(refuse_unknown) {
+        required sku "sku" [0 "sku"],
+        required dry_run "dry_run" [1 "dry_run"],
+        optional discount_code "discount_code" [2 "discount_code"],
+        optional add_to_next_bill "add_to_next_bill" [3 "add_to_next_bill"],
+    }
+    CreateVerifyDiscountCodeParams(refuse_unknown) {
+        required discount_code "discount_code" [0 "discount_code"],
     }
 }

@@ -11,28 +11,6 @@ use super::*;
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsReloadParams {}
-impl rt::struct_de::Members for DnsReloadParams {
-    const NAME: &'static str = "DnsReloadParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsReloadParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsReloadParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -76,41 +54,6 @@ pub struct DnsReverseMapListParams {
     pub name: Option<String>,
     /// An IPv4 or IPv6 address: list only this one (at most 250 characters). Must be at most 250 characters.
     pub address: Option<String>,
-}
-impl rt::struct_de::Members for DnsReverseMapListParams {
-    const NAME: &'static str = "DnsReverseMapListParams";
-    const NAMES: &'static [&'static str] = &["name", "address"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "address" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_address = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            address: slot_address.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsReverseMapListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsReverseMapListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -191,47 +134,6 @@ pub struct DnsReverseMapUpdateParams {
     pub address: String,
     /// The host name the address should map back to; it must be a valid host name (at most 250 characters). Must be at most 250 characters.
     pub reverse_map: String,
-}
-impl rt::struct_de::Members for DnsReverseMapUpdateParams {
-    const NAME: &'static str = "DnsReverseMapUpdateParams";
-    const NAMES: &'static [&'static str] = &["name", "address", "reverse_map"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "address" => 1,
-            "reverse_map" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_address = None;
-        let mut slot_reverse_map = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_map, "reverse_map")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            address: rt::struct_de::required(slot_address, "address")?,
-            reverse_map: rt::struct_de::required(slot_reverse_map, "reverse_map")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsReverseMapUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsReverseMapUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -329,49 +231,6 @@ pub struct DnsZoneCreateParams {
     pub records: Option<Vec<NewZoneRecord>>,
     /// Domains to serve the zone for; the zone id is filled in by the API.
     pub domains: Option<Vec<NewZoneDomain>>,
-}
-impl rt::struct_de::Members for DnsZoneCreateParams {
-    const NAME: &'static str = "DnsZoneCreateParams";
-    const NAMES: &'static [&'static str] = &["nickname", "ttl", "records", "domains"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "nickname" => 0,
-            "ttl" => 1,
-            "records" => 2,
-            "domains" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_nickname = None;
-        let mut slot_ttl = None;
-        let mut slot_records = None;
-        let mut slot_domains = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_records, "records")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_domains, "domains")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
-            ttl: slot_ttl.unwrap_or_default(),
-            records: slot_records.unwrap_or_default(),
-            domains: slot_domains.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsZoneCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -488,37 +347,6 @@ pub struct DnsZoneDeleteParams {
     /// The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for DnsZoneDeleteParams {
-    const NAME: &'static str = "DnsZoneDeleteParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -579,41 +407,6 @@ pub struct DnsZoneDomainCreateParams {
     pub domain: String,
     /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub zone_id: Option<String>,
-}
-impl rt::struct_de::Members for DnsZoneDomainCreateParams {
-    const NAME: &'static str = "DnsZoneDomainCreateParams";
-    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            "zone_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let mut slot_zone_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-            zone_id: slot_zone_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDomainCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsZoneDomainCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -693,37 +486,6 @@ pub struct DnsZoneDomainDeleteParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
 }
-impl rt::struct_de::Members for DnsZoneDomainDeleteParams {
-    const NAME: &'static str = "DnsZoneDomainDeleteParams";
-    const NAMES: &'static [&'static str] = &["domain"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDomainDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneDomainDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
@@ -780,37 +542,6 @@ pub struct DnsZoneDomainInfoParams {
     /// The domain name, at most 250 characters. Must be at most 250 characters.
     pub domain: String,
 }
-impl rt::struct_de::Members for DnsZoneDomainInfoParams {
-    const NAME: &'static str = "DnsZoneDomainInfoParams";
-    const NAMES: &'static [&'static str] = &["domain"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDomainInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneDomainInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
@@ -864,28 +595,6 @@ impl DnsApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneDomainListParams {}
-impl rt::struct_de::Members for DnsZoneDomainListParams {
-    const NAME: &'static str = "DnsZoneDomainListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDomainListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneDomainListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -925,41 +634,6 @@ pub struct DnsZoneDomainUpdateParams {
     pub domain: String,
     /// The id of the zone to serve for this domain, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub zone_id: Option<String>,
-}
-impl rt::struct_de::Members for DnsZoneDomainUpdateParams {
-    const NAME: &'static str = "DnsZoneDomainUpdateParams";
-    const NAMES: &'static [&'static str] = &["domain", "zone_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            "zone_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let mut slot_zone_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-            zone_id: slot_zone_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneDomainUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsZoneDomainUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1039,37 +713,6 @@ pub struct DnsZoneInfoParams {
     /// The zone's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for DnsZoneInfoParams {
-    const NAME: &'static str = "DnsZoneInfoParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1122,28 +765,6 @@ impl DnsApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneListParams {}
-impl rt::struct_de::Members for DnsZoneListParams {
-    const NAME: &'static str = "DnsZoneListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -1193,69 +814,6 @@ pub struct DnsZoneRecordCreateParams {
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
     pub relative: Option<bool>,
-}
-impl rt::struct_de::Members for DnsZoneRecordCreateParams {
-    const NAME: &'static str = "DnsZoneRecordCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "zone_id",
-        "type",
-        "record",
-        "address",
-        "ttl",
-        "priority",
-        "relative",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "zone_id" => 0,
-            "type" => 1,
-            "record" => 2,
-            "address" => 3,
-            "ttl" => 4,
-            "priority" => 5,
-            "relative" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_zone_id = None;
-        let mut slot_type = None;
-        let mut slot_record = None;
-        let mut slot_address = None;
-        let mut slot_ttl = None;
-        let mut slot_priority = None;
-        let mut slot_relative = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_priority, "priority")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            zone_id: rt::struct_de::required(slot_zone_id, "zone_id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            record: slot_record.unwrap_or_default(),
-            address: rt::struct_de::required(slot_address, "address")?,
-            ttl: slot_ttl.unwrap_or_default(),
-            priority: slot_priority.unwrap_or_default(),
-            relative: slot_relative.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneRecordCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsZoneRecordCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1401,37 +959,6 @@ pub struct DnsZoneRecordDeleteParams {
     /// The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for DnsZoneRecordDeleteParams {
-    const NAME: &'static str = "DnsZoneRecordDeleteParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneRecordDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneRecordDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1490,37 +1017,6 @@ pub struct DnsZoneRecordInfoParams {
     /// The record's id, 32 hex digits. Must be exactly 32 characters; only the characters `0-9a-fA-F`.
     pub id: String,
 }
-impl rt::struct_de::Members for DnsZoneRecordInfoParams {
-    const NAME: &'static str = "DnsZoneRecordInfoParams";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneRecordInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneRecordInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -1573,28 +1069,6 @@ impl DnsApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct DnsZoneRecordListParams {}
-impl rt::struct_de::Members for DnsZoneRecordListParams {
-    const NAME: &'static str = "DnsZoneRecordListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneRecordListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneRecordListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -1646,74 +1120,6 @@ pub struct DnsZoneRecordUpdateParams {
     pub priority: Option<i64>,
     /// Whether the zone's domain is appended to the address of a CNAME, MX, NS or SRV record.
     pub relative: Option<bool>,
-}
-impl rt::struct_de::Members for DnsZoneRecordUpdateParams {
-    const NAME: &'static str = "DnsZoneRecordUpdateParams";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "zone_id",
-        "type",
-        "record",
-        "address",
-        "ttl",
-        "priority",
-        "relative",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "zone_id" => 1,
-            "type" => 2,
-            "record" => 3,
-            "address" => 4,
-            "ttl" => 5,
-            "priority" => 6,
-            "relative" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_zone_id = None;
-        let mut slot_type = None;
-        let mut slot_record = None;
-        let mut slot_address = None;
-        let mut slot_ttl = None;
-        let mut slot_priority = None;
-        let mut slot_relative = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_zone_id, "zone_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_record, "record")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_address, "address")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_priority, "priority")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_relative, "relative")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            zone_id: slot_zone_id.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            record: slot_record.unwrap_or_default(),
-            address: slot_address.unwrap_or_default(),
-            ttl: slot_ttl.unwrap_or_default(),
-            priority: slot_priority.unwrap_or_default(),
-            relative: slot_relative.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneRecordUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DnsZoneRecordUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1875,45 +1281,6 @@ pub struct DnsZoneUpdateParams {
     /// The zone's default time to live in seconds: 0 (Memset's default), 300, 600, 900, 1800, 3600, 7200, 10800, 21600, 43200 or 86400. Must be one of `0`, `300`, `600`, `900`, `1800`, `3600`, `7200`, `10800`, `21600`, `43200`, `86400`.
     pub ttl: Option<i64>,
 }
-impl rt::struct_de::Members for DnsZoneUpdateParams {
-    const NAME: &'static str = "DnsZoneUpdateParams";
-    const NAMES: &'static [&'static str] = &["id", "nickname", "ttl"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "nickname" => 1,
-            "ttl" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_nickname = None;
-        let mut slot_ttl = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            nickname: slot_nickname.unwrap_or_default(),
-            ttl: slot_ttl.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DnsZoneUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DnsZoneUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -2002,5 +1369,77 @@ impl DnsZoneUpdateRequest {
     pub fn ttl(mut self, value: i64) -> Self {
         self.params.ttl = Some(value);
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    DnsReloadParams(refuse_unknown) {}
+    DnsReverseMapListParams(refuse_unknown) {
+        optional name "name" [0 "name"],
+        optional address "address" [1 "address"],
+    }
+    DnsReverseMapUpdateParams(refuse_unknown) {
+        optional name "name" [0 "name"],
+        required address "address" [1 "address"],
+        required reverse_map "reverse_map" [2 "reverse_map"],
+    }
+    DnsZoneCreateParams(refuse_unknown) {
+        required nickname "nickname" [0 "nickname"],
+        optional ttl "ttl" [1 "ttl"],
+        optional records "records" [2 "records"],
+        optional domains "domains" [3 "domains"],
+    }
+    DnsZoneDeleteParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    DnsZoneDomainCreateParams(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+        optional zone_id "zone_id" [1 "zone_id"],
+    }
+    DnsZoneDomainDeleteParams(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+    }
+    DnsZoneDomainInfoParams(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+    }
+    DnsZoneDomainListParams(refuse_unknown) {}
+    DnsZoneDomainUpdateParams(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+        optional zone_id "zone_id" [1 "zone_id"],
+    }
+    DnsZoneInfoParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    DnsZoneListParams(refuse_unknown) {}
+    DnsZoneRecordCreateParams(refuse_unknown) {
+        required zone_id "zone_id" [0 "zone_id"],
+        required r#type "type" [1 "type"],
+        optional record "record" [2 "record"],
+        required address "address" [3 "address"],
+        optional ttl "ttl" [4 "ttl"],
+        optional priority "priority" [5 "priority"],
+        optional relative "relative" [6 "relative"],
+    }
+    DnsZoneRecordDeleteParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    DnsZoneRecordInfoParams(refuse_unknown) {
+        required id "id" [0 "id"],
+    }
+    DnsZoneRecordListParams(refuse_unknown) {}
+    DnsZoneRecordUpdateParams(refuse_unknown) {
+        required id "id" [0 "id"],
+        optional zone_id "zone_id" [1 "zone_id"],
+        optional r#type "type" [2 "type"],
+        optional record "record" [3 "record"],
+        optional address "address" [4 "address"],
+        optional ttl "ttl" [5 "ttl"],
+        optional priority "priority" [6 "priority"],
+        optional relative "relative" [7 "relative"],
+    }
+    DnsZoneUpdateParams(refuse_unknown) {
+        required id "id" [0 "id"],
+        optional nickname "nickname" [1 "nickname"],
+        optional ttl "ttl" [2 "ttl"],
     }
 }

@@ -38,116 +38,6 @@ pub struct FirewallingRuleCreateParams {
     /// The direction of the traffic the rule applies to; `Inbound` unless told otherwise. Only for customers in the outbound firewalling beta.
     pub direction: Option<FirewallDirection>,
 }
-impl rt::struct_de::Members for FirewallingRuleCreateParams {
-    const NAME: &'static str = "FirewallingRuleCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "rule_group_name",
-        "ip_version",
-        "action",
-        "source_ips",
-        "source_ports",
-        "dest_ips",
-        "source_ip6s",
-        "dest_ip6s",
-        "dest_ports",
-        "protocols",
-        "ordering",
-        "comment",
-        "direction",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_group_name" => 0,
-            "ip_version" => 1,
-            "action" => 2,
-            "source_ips" => 3,
-            "source_ports" => 4,
-            "dest_ips" => 5,
-            "source_ip6s" => 6,
-            "dest_ip6s" => 7,
-            "dest_ports" => 8,
-            "protocols" => 9,
-            "ordering" => 10,
-            "comment" => 11,
-            "direction" => 12,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_group_name = None;
-        let mut slot_ip_version = None;
-        let mut slot_action = None;
-        let mut slot_source_ips = None;
-        let mut slot_source_ports = None;
-        let mut slot_dest_ips = None;
-        let mut slot_source_ip6s = None;
-        let mut slot_dest_ip6s = None;
-        let mut slot_dest_ports = None;
-        let mut slot_protocols = None;
-        let mut slot_ordering = None;
-        let mut slot_comment = None;
-        let mut slot_direction = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_source_ports,
-                        "source_ports",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
-                6 => {
-                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_ordering, "ordering")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                12 => rt::struct_de::field(&mut map, &mut slot_direction, "direction")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_group_name: rt::struct_de::required(
-                slot_rule_group_name,
-                "rule_group_name",
-            )?,
-            ip_version: slot_ip_version.unwrap_or_default(),
-            action: rt::struct_de::required(slot_action, "action")?,
-            source_ips: slot_source_ips.unwrap_or_default(),
-            source_ports: slot_source_ports.unwrap_or_default(),
-            dest_ips: slot_dest_ips.unwrap_or_default(),
-            source_ip6s: slot_source_ip6s.unwrap_or_default(),
-            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
-            dest_ports: rt::struct_de::required(slot_dest_ports, "dest_ports")?,
-            protocols: slot_protocols.unwrap_or_default(),
-            ordering: rt::struct_de::required(slot_ordering, "ordering")?,
-            comment: slot_comment.unwrap_or_default(),
-            direction: slot_direction.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -354,37 +244,6 @@ pub struct FirewallingRuleDeleteParams {
     /// The unique id of the rule to delete.
     pub rule_id: String,
 }
-impl rt::struct_de::Members for FirewallingRuleDeleteParams {
-    const NAME: &'static str = "FirewallingRuleDeleteParams";
-    const NAMES: &'static [&'static str] = &["rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_id: impl Into<String>) -> Self {
@@ -446,60 +305,6 @@ pub struct FirewallingRuleGroupCreateParams {
     pub rules: Option<Vec<NewFirewallRule>>,
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
     pub default_outbound_policy: Option<FirewallOutboundPolicy>,
-}
-impl rt::struct_de::Members for FirewallingRuleGroupCreateParams {
-    const NAME: &'static str = "FirewallingRuleGroupCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "nickname",
-        "notes",
-        "rules",
-        "default_outbound_policy",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "nickname" => 0,
-            "notes" => 1,
-            "rules" => 2,
-            "default_outbound_policy" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_nickname = None;
-        let mut slot_notes = None;
-        let mut slot_rules = None;
-        let mut slot_default_outbound_policy = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_notes, "notes")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_default_outbound_policy,
-                        "default_outbound_policy",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
-            notes: slot_notes.unwrap_or_default(),
-            rules: slot_rules.unwrap_or_default(),
-            default_outbound_policy: slot_default_outbound_policy.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl FirewallingRuleGroupCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -623,46 +428,6 @@ pub struct FirewallingRuleGroupDeleteParams {
     /// The name of the rule group to delete.
     pub rule_group_name: String,
 }
-impl rt::struct_de::Members for FirewallingRuleGroupDeleteParams {
-    const NAME: &'static str = "FirewallingRuleGroupDeleteParams";
-    const NAMES: &'static [&'static str] = &["rule_group_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_group_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_group_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_group_name: rt::struct_de::required(
-                slot_rule_group_name,
-                "rule_group_name",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleGroupDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_group_name: impl Into<String>) -> Self {
@@ -725,46 +490,6 @@ pub struct FirewallingRuleGroupInfoParams {
     /// The name of the rule group.
     pub rule_group_name: String,
 }
-impl rt::struct_de::Members for FirewallingRuleGroupInfoParams {
-    const NAME: &'static str = "FirewallingRuleGroupInfoParams";
-    const NAMES: &'static [&'static str] = &["rule_group_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_group_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_group_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_group_name: rt::struct_de::required(
-                slot_rule_group_name,
-                "rule_group_name",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleGroupInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_group_name: impl Into<String>) -> Self {
@@ -826,43 +551,6 @@ pub struct FirewallingRuleGroupListParams {
     /// Whether Memset's public rule groups are listed too; when left out the API uses `true` (they are).
     pub include_public: Option<bool>,
 }
-impl rt::struct_de::Members for FirewallingRuleGroupListParams {
-    const NAME: &'static str = "FirewallingRuleGroupListParams";
-    const NAMES: &'static [&'static str] = &["include_public"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "include_public" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_include_public = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_include_public,
-                        "include_public",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            include_public: slot_include_public.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleGroupListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -916,50 +604,6 @@ pub struct FirewallingRuleGroupStatusParams {
     pub name: String,
     /// The name of the rule group.
     pub rule_group_name: String,
-}
-impl rt::struct_de::Members for FirewallingRuleGroupStatusParams {
-    const NAME: &'static str = "FirewallingRuleGroupStatusParams";
-    const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "rule_group_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_rule_group_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            rule_group_name: rt::struct_de::required(
-                slot_rule_group_name,
-                "rule_group_name",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleGroupStatusParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl FirewallingRuleGroupStatusParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1037,37 +681,6 @@ pub struct FirewallingRuleInfoParams {
     /// The unique id of the rule.
     pub rule_id: String,
 }
-impl rt::struct_de::Members for FirewallingRuleInfoParams {
-    const NAME: &'static str = "FirewallingRuleInfoParams";
-    const NAMES: &'static [&'static str] = &["rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingRuleInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_id: impl Into<String>) -> Self {
@@ -1143,102 +756,6 @@ pub struct FirewallingRuleUpdateParams {
     pub ordering: Option<i64>,
     /// A free comment about the rule.
     pub comment: Option<String>,
-}
-impl rt::struct_de::Members for FirewallingRuleUpdateParams {
-    const NAME: &'static str = "FirewallingRuleUpdateParams";
-    const NAMES: &'static [&'static str] = &[
-        "rule_id",
-        "ip_version",
-        "action",
-        "source_ips",
-        "dest_ips",
-        "source_ip6s",
-        "dest_ip6s",
-        "source_ports",
-        "dest_ports",
-        "protocols",
-        "ordering",
-        "comment",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "rule_id" => 0,
-            "ip_version" => 1,
-            "action" => 2,
-            "source_ips" => 3,
-            "dest_ips" => 4,
-            "source_ip6s" => 5,
-            "dest_ip6s" => 6,
-            "source_ports" => 7,
-            "dest_ports" => 8,
-            "protocols" => 9,
-            "ordering" => 10,
-            "comment" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_rule_id = None;
-        let mut slot_ip_version = None;
-        let mut slot_action = None;
-        let mut slot_source_ips = None;
-        let mut slot_dest_ips = None;
-        let mut slot_source_ip6s = None;
-        let mut slot_dest_ip6s = None;
-        let mut slot_source_ports = None;
-        let mut slot_dest_ports = None;
-        let mut slot_protocols = None;
-        let mut slot_ordering = None;
-        let mut slot_comment = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_version, "ip_version")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_dest_ips, "dest_ips")?,
-                5 => {
-                    rt::struct_de::field(&mut map, &mut slot_source_ip6s, "source_ip6s")?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_dest_ip6s, "dest_ip6s")?,
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_source_ports,
-                        "source_ports",
-                    )?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_dest_ports, "dest_ports")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_protocols, "protocols")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_ordering, "ordering")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-            ip_version: slot_ip_version.unwrap_or_default(),
-            action: slot_action.unwrap_or_default(),
-            source_ips: slot_source_ips.unwrap_or_default(),
-            dest_ips: slot_dest_ips.unwrap_or_default(),
-            source_ip6s: slot_source_ip6s.unwrap_or_default(),
-            dest_ip6s: slot_dest_ip6s.unwrap_or_default(),
-            source_ports: slot_source_ports.unwrap_or_default(),
-            dest_ports: slot_dest_ports.unwrap_or_default(),
-            protocols: slot_protocols.unwrap_or_default(),
-            ordering: slot_ordering.unwrap_or_default(),
-            comment: slot_comment.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingRuleUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl FirewallingRuleUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1427,50 +944,6 @@ pub struct FirewallingUpdateParams {
     /// The name of the rule group to apply to the server.
     pub rule_group_name: String,
 }
-impl rt::struct_de::Members for FirewallingUpdateParams {
-    const NAME: &'static str = "FirewallingUpdateParams";
-    const NAMES: &'static [&'static str] = &["name", "rule_group_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "rule_group_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_rule_group_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_rule_group_name,
-                        "rule_group_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            rule_group_name: rt::struct_de::required(
-                slot_rule_group_name,
-                "rule_group_name",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallingUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FirewallingUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_group_name: impl Into<String>) -> Self {
@@ -1540,5 +1013,66 @@ impl FirewallingApi {
             self.client.clone(),
             FirewallingUpdateParams::new(name, rule_group_name),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    FirewallingRuleCreateParams(refuse_unknown) {
+        required rule_group_name "rule_group_name" [0 "rule_group_name"],
+        optional ip_version "ip_version" [1 "ip_version"],
+        required action "action" [2 "action"],
+        optional source_ips "source_ips" [3 "source_ips"],
+        optional source_ports "source_ports" [4 "source_ports"],
+        optional dest_ips "dest_ips" [5 "dest_ips"],
+        optional source_ip6s "source_ip6s" [6 "source_ip6s"],
+        optional dest_ip6s "dest_ip6s" [7 "dest_ip6s"],
+        required dest_ports "dest_ports" [8 "dest_ports"],
+        optional protocols "protocols" [9 "protocols"],
+        required ordering "ordering" [10 "ordering"],
+        optional comment "comment" [11 "comment"],
+        optional direction "direction" [12 "direction"],
+    }
+    FirewallingRuleDeleteParams(refuse_unknown) {
+        required rule_id "rule_id" [0 "rule_id"],
+    }
+    FirewallingRuleGroupCreateParams(refuse_unknown) {
+        required nickname "nickname" [0 "nickname"],
+        optional notes "notes" [1 "notes"],
+        optional rules "rules" [2 "rules"],
+        optional default_outbound_policy "default_outbound_policy" [3 "default_outbound_policy"],
+    }
+    FirewallingRuleGroupDeleteParams(refuse_unknown) {
+        required rule_group_name "rule_group_name" [0 "rule_group_name"],
+    }
+    FirewallingRuleGroupInfoParams(refuse_unknown) {
+        required rule_group_name "rule_group_name" [0 "rule_group_name"],
+    }
+    FirewallingRuleGroupListParams(refuse_unknown) {
+        optional include_public "include_public" [0 "include_public"],
+    }
+    FirewallingRuleGroupStatusParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required rule_group_name "rule_group_name" [1 "rule_group_name"],
+    }
+    FirewallingRuleInfoParams(refuse_unknown) {
+        required rule_id "rule_id" [0 "rule_id"],
+    }
+    FirewallingRuleUpdateParams(refuse_unknown) {
+        required rule_id "rule_id" [0 "rule_id"],
+        optional ip_version "ip_version" [1 "ip_version"],
+        optional action "action" [2 "action"],
+        optional source_ips "source_ips" [3 "source_ips"],
+        optional dest_ips "dest_ips" [4 "dest_ips"],
+        optional source_ip6s "source_ip6s" [5 "source_ip6s"],
+        optional dest_ip6s "dest_ip6s" [6 "dest_ip6s"],
+        optional source_ports "source_ports" [7 "source_ports"],
+        optional dest_ports "dest_ports" [8 "dest_ports"],
+        optional protocols "protocols" [9 "protocols"],
+        optional ordering "ordering" [10 "ordering"],
+        optional comment "comment" [11 "comment"],
+    }
+    FirewallingUpdateParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required rule_group_name "rule_group_name" [1 "rule_group_name"],
     }
 }

@@ -26,69 +26,6 @@ pub struct InternalEchoParams {
     /// A date, as ISO 8601 text such as `2019-06-01 12:00:00`.
     pub date: Option<cloud_sdks_runtime::date::Date>,
 }
-impl rt::struct_de::Members for InternalEchoParams {
-    const NAME: &'static str = "InternalEchoParams";
-    const NAMES: &'static [&'static str] = &[
-        "string",
-        "list",
-        "dictionary",
-        "boolean",
-        "float",
-        "integer",
-        "date",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "string" => 0,
-            "list" => 1,
-            "dictionary" => 2,
-            "boolean" => 3,
-            "float" => 4,
-            "integer" => 5,
-            "date" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_string = None;
-        let mut slot_list = None;
-        let mut slot_dictionary = None;
-        let mut slot_boolean = None;
-        let mut slot_float = None;
-        let mut slot_integer = None;
-        let mut slot_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_string, "string")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_list, "list")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dictionary, "dictionary")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_boolean, "boolean")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_float, "float")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_integer, "integer")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            string: slot_string.unwrap_or_default(),
-            list: slot_list.unwrap_or_default(),
-            dictionary: slot_dictionary.unwrap_or_default(),
-            boolean: slot_boolean.unwrap_or_default(),
-            float: slot_float.unwrap_or_default(),
-            integer: slot_integer.unwrap_or_default(),
-            date: slot_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalEchoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl InternalEchoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -191,28 +128,6 @@ impl InternalEchoRequest {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalNoopParams {}
-impl rt::struct_de::Members for InternalNoopParams {
-    const NAME: &'static str = "InternalNoopParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalNoopParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl InternalNoopParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -248,28 +163,6 @@ impl InternalApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalReleaseParams {}
-impl rt::struct_de::Members for InternalReleaseParams {
-    const NAME: &'static str = "InternalReleaseParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalReleaseParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl InternalReleaseParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -305,28 +198,6 @@ impl InternalApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct InternalVersionParams {}
-impl rt::struct_de::Members for InternalVersionParams {
-    const NAME: &'static str = "InternalVersionParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for InternalVersionParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl InternalVersionParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -357,4 +228,19 @@ impl InternalApi {
     pub fn version(&self) -> InternalVersionRequest {
         Call::new(self.client.clone(), InternalVersionParams::new())
     }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    InternalEchoParams(refuse_unknown) {
+        optional string "string" [0 "string"],
+        optional list "list" [1 "list"],
+        optional dictionary "dictionary" [2 "dictionary"],
+        optional boolean "boolean" [3 "boolean"],
+        optional float "float" [4 "float"],
+        optional integer "integer" [5 "integer"],
+        optional date "date" [6 "date"],
+    }
+    InternalNoopParams(refuse_unknown) {}
+    InternalReleaseParams(refuse_unknown) {}
+    InternalVersionParams(refuse_unknown) {}
 }

@@ -14,37 +14,6 @@ pub struct InvoiceInfoParams {
     /// The invoice number.
     pub r#ref: i64,
 }
-impl rt::struct_de::Members for InvoiceInfoParams {
-    const NAME: &'static str = "InvoiceInfoParams";
-    const NAMES: &'static [&'static str] = &["ref"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ref" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ref = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ref, "ref")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            r#ref: rt::struct_de::required(slot_ref, "ref")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvoiceInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl InvoiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(r#ref: i64) -> Self {
@@ -101,45 +70,6 @@ pub struct InvoiceListParams {
     pub date_lte: Option<cloud_sdks_runtime::date::Date>,
     /// Only invoices with this status.
     pub status: Option<InvoiceStatus>,
-}
-impl rt::struct_de::Members for InvoiceListParams {
-    const NAME: &'static str = "InvoiceListParams";
-    const NAMES: &'static [&'static str] = &["date_gte", "date_lte", "status"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "date_gte" => 0,
-            "date_lte" => 1,
-            "status" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date_gte = None;
-        let mut slot_date_lte = None;
-        let mut slot_status = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date_gte, "date_gte")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_date_lte, "date_lte")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date_gte: slot_date_gte.unwrap_or_default(),
-            date_lte: slot_date_lte.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for InvoiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl InvoiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -210,5 +140,16 @@ impl InvoiceListRequest {
     pub fn status(mut self, value: impl Into<InvoiceStatus>) -> Self {
         self.params.status = Some(value.into());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    InvoiceInfoParams(refuse_unknown) {
+        required r#ref "ref" [0 "ref"],
+    }
+    InvoiceListParams(refuse_unknown) {
+        optional date_gte "date_gte" [0 "date_gte"],
+        optional date_lte "date_lte" [1 "date_lte"],
+        optional status "status" [2 "status"],
     }
 }

@@ -16,41 +16,6 @@ pub struct JobStatusParams {
     /// The name of a service: when given, only a job attached to that service is found. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: Option<String>,
 }
-impl rt::struct_de::Members for JobStatusParams {
-    const NAME: &'static str = "JobStatusParams";
-    const NAMES: &'static [&'static str] = &["id", "name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for JobStatusParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl JobStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
@@ -119,5 +84,12 @@ impl JobStatusRequest {
     pub fn name(mut self, value: impl Into<String>) -> Self {
         self.params.name = Some(value.into());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    JobStatusParams(refuse_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
     }
 }

@@ -28,88 +28,6 @@ pub struct LoadbalancerServerAddParams {
     /// The server's weight for the scheduling algorithms that use one; 10 unless given.
     pub weight: Option<i64>,
 }
-impl rt::struct_de::Members for LoadbalancerServerAddParams {
-    const NAME: &'static str = "LoadbalancerServerAddParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "server_name",
-        "ip_address",
-        "port",
-        "enabled",
-        "fallback",
-        "weight",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            "ip_address" => 3,
-            "port" => 4,
-            "enabled" => 5,
-            "fallback" => 6,
-            "weight" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let mut slot_ip_address = None;
-        let mut slot_port = None;
-        let mut slot_enabled = None;
-        let mut slot_fallback = None;
-        let mut slot_weight = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-            ip_address: slot_ip_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-            fallback: slot_fallback.unwrap_or_default(),
-            weight: slot_weight.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServerAddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadbalancerServerAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -260,63 +178,6 @@ pub struct LoadbalancerServerInfoParams {
     /// The name of the server.
     pub server_name: String,
 }
-impl rt::struct_de::Members for LoadbalancerServerInfoParams {
-    const NAME: &'static str = "LoadbalancerServerInfoParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServerInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadbalancerServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -411,63 +272,6 @@ pub struct LoadbalancerServerRemoveParams {
     pub service_name: String,
     /// The name of the server.
     pub server_name: String,
-}
-impl rt::struct_de::Members for LoadbalancerServerRemoveParams {
-    const NAME: &'static str = "LoadbalancerServerRemoveParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "server_name",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServerRemoveParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl LoadbalancerServerRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -580,88 +384,6 @@ pub struct LoadbalancerServerUpdateParams {
     pub fallback: Option<bool>,
     /// The server's weight for the scheduling algorithms that use one.
     pub weight: Option<i64>,
-}
-impl rt::struct_de::Members for LoadbalancerServerUpdateParams {
-    const NAME: &'static str = "LoadbalancerServerUpdateParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "server_name",
-        "ip_address",
-        "port",
-        "enabled",
-        "fallback",
-        "weight",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "server_name" => 2,
-            "ip_address" => 3,
-            "port" => 4,
-            "enabled" => 5,
-            "fallback" => 6,
-            "weight" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_server_name = None;
-        let mut slot_ip_address = None;
-        let mut slot_port = None;
-        let mut slot_enabled = None;
-        let mut slot_fallback = None;
-        let mut slot_weight = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_ip_address, "ip_address")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_fallback, "fallback")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_weight, "weight")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            server_name: rt::struct_de::required(slot_server_name, "server_name")?,
-            ip_address: slot_ip_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-            fallback: slot_fallback.unwrap_or_default(),
-            weight: slot_weight.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServerUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl LoadbalancerServerUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -812,76 +534,6 @@ pub struct LoadbalancerServiceAddParams {
     /// Whether the service is enabled; true unless given.
     pub enabled: Option<bool>,
 }
-impl rt::struct_de::Members for LoadbalancerServiceAddParams {
-    const NAME: &'static str = "LoadbalancerServiceAddParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "protocol",
-        "virtual_ip",
-        "port",
-        "enabled",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "protocol" => 2,
-            "virtual_ip" => 3,
-            "port" => 4,
-            "enabled" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_protocol = None;
-        let mut slot_virtual_ip = None;
-        let mut slot_port = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
-            virtual_ip: rt::struct_de::required(slot_virtual_ip, "virtual_ip")?,
-            port: rt::struct_de::required(slot_port, "port")?,
-            enabled: slot_enabled.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServiceAddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadbalancerServiceAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1022,53 +674,6 @@ pub struct LoadbalancerServiceInfoParams {
     /// The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
     pub service_name: String,
 }
-impl rt::struct_de::Members for LoadbalancerServiceInfoParams {
-    const NAME: &'static str = "LoadbalancerServiceInfoParams";
-    const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServiceInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadbalancerServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1155,43 +760,6 @@ pub struct LoadbalancerServiceListParams {
     /// The service name of the load balancer. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub load_balancer: String,
 }
-impl rt::struct_de::Members for LoadbalancerServiceListParams {
-    const NAME: &'static str = "LoadbalancerServiceListParams";
-    const NAMES: &'static [&'static str] = &["load_balancer"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadbalancerServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer: impl Into<String>) -> Self {
@@ -1253,53 +821,6 @@ pub struct LoadbalancerServiceRemoveParams {
     pub load_balancer: String,
     /// The name of the load balancer service: letters, digits, underscores and hyphens, at most 64 characters. Must be 1 to 64 characters; only the characters `A-Za-z0-9_-`.
     pub service_name: String,
-}
-impl rt::struct_de::Members for LoadbalancerServiceRemoveParams {
-    const NAME: &'static str = "LoadbalancerServiceRemoveParams";
-    const NAMES: &'static [&'static str] = &["load_balancer", "service_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServiceRemoveParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl LoadbalancerServiceRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1397,76 +918,6 @@ pub struct LoadbalancerServiceUpdateParams {
     pub port: Option<i64>,
     /// Whether the service is enabled.
     pub enabled: Option<bool>,
-}
-impl rt::struct_de::Members for LoadbalancerServiceUpdateParams {
-    const NAME: &'static str = "LoadbalancerServiceUpdateParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer",
-        "service_name",
-        "protocol",
-        "virtual_ip",
-        "port",
-        "enabled",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "service_name" => 1,
-            "protocol" => 2,
-            "virtual_ip" => 3,
-            "port" => 4,
-            "enabled" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_service_name = None;
-        let mut slot_protocol = None;
-        let mut slot_virtual_ip = None;
-        let mut slot_port = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_service_name,
-                        "service_name",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_virtual_ip, "virtual_ip")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            service_name: rt::struct_de::required(slot_service_name, "service_name")?,
-            protocol: slot_protocol.unwrap_or_default(),
-            virtual_ip: slot_virtual_ip.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            enabled: slot_enabled.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadbalancerServiceUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl LoadbalancerServiceUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1596,5 +1047,65 @@ impl LoadbalancerServiceUpdateRequest {
     pub fn enabled(mut self, value: bool) -> Self {
         self.params.enabled = Some(value);
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    LoadbalancerServerAddParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+        optional ip_address "ip_address" [3 "ip_address"],
+        optional port "port" [4 "port"],
+        optional enabled "enabled" [5 "enabled"],
+        optional fallback "fallback" [6 "fallback"],
+        optional weight "weight" [7 "weight"],
+    }
+    LoadbalancerServerInfoParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    LoadbalancerServerRemoveParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+    }
+    LoadbalancerServerUpdateParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        required server_name "server_name" [2 "server_name"],
+        optional ip_address "ip_address" [3 "ip_address"],
+        optional port "port" [4 "port"],
+        optional enabled "enabled" [5 "enabled"],
+        optional fallback "fallback" [6 "fallback"],
+        optional weight "weight" [7 "weight"],
+    }
+    LoadbalancerServiceAddParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        required protocol "protocol" [2 "protocol"],
+        required virtual_ip "virtual_ip" [3 "virtual_ip"],
+        required port "port" [4 "port"],
+        optional enabled "enabled" [5 "enabled"],
+    }
+    LoadbalancerServiceInfoParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    LoadbalancerServiceListParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+    }
+    LoadbalancerServiceRemoveParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+    }
+    LoadbalancerServiceUpdateParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required service_name "service_name" [1 "service_name"],
+        optional protocol "protocol" [2 "protocol"],
+        optional virtual_ip "virtual_ip" [3 "virtual_ip"],
+        optional port "port" [4 "port"],
+        optional enabled "enabled" [5 "enabled"],
     }
 }

@@ -16,41 +16,6 @@ pub struct MemshellDisableParams {
     /// The current MemShell password, as `memshell.enable` returned it.
     pub password: String,
 }
-impl rt::struct_de::Members for MemshellDisableParams {
-    const NAME: &'static str = "MemshellDisableParams";
-    const NAMES: &'static [&'static str] = &["name", "password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "password" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for MemshellDisableParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MemshellDisableParams")
@@ -125,41 +90,6 @@ pub struct MemshellEnableParams {
     pub name: String,
     /// The password to log in with, at least 10 characters; one is generated when not given. Must be at least 10 characters.
     pub password: Option<String>,
-}
-impl rt::struct_de::Members for MemshellEnableParams {
-    const NAME: &'static str = "MemshellEnableParams";
-    const NAMES: &'static [&'static str] = &["name", "password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "password" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            password: slot_password.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for MemshellEnableParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -245,37 +175,6 @@ pub struct MemshellInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for MemshellInfoParams {
-    const NAME: &'static str = "MemshellInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemshellInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -334,60 +233,6 @@ pub struct MemshellSetPasswordParams {
     pub current_password: String,
     /// The new password, at least 10 characters. Must be at least 10 characters.
     pub new_password: String,
-}
-impl rt::struct_de::Members for MemshellSetPasswordParams {
-    const NAME: &'static str = "MemshellSetPasswordParams";
-    const NAMES: &'static [&'static str] = &["name", "current_password", "new_password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "current_password" => 1,
-            "new_password" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_current_password = None;
-        let mut slot_new_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_current_password,
-                        "current_password",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_new_password,
-                        "new_password",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            current_password: rt::struct_de::required(
-                slot_current_password,
-                "current_password",
-            )?,
-            new_password: rt::struct_de::required(slot_new_password, "new_password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemshellSetPasswordParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for MemshellSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -469,5 +314,24 @@ impl MemshellApi {
             self.client.clone(),
             MemshellSetPasswordParams::new(name, current_password, new_password),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    MemshellDisableParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required password "password" [1 "password"],
+    }
+    MemshellEnableParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional password "password" [1 "password"],
+    }
+    MemshellInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    MemshellSetPasswordParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required current_password "current_password" [1 "current_password"],
+        required new_password "new_password" [2 "new_password"],
     }
 }

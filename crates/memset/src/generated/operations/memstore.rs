@@ -14,37 +14,6 @@ pub struct MemstoreUsageParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for MemstoreUsageParams {
-    const NAME: &'static str = "MemstoreUsageParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUsageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -101,41 +70,6 @@ pub struct MemstoreContainerAclParams {
     pub name: String,
     /// The name of the container.
     pub container: String,
-}
-impl rt::struct_de::Members for MemstoreContainerAclParams {
-    const NAME: &'static str = "MemstoreContainerAclParams";
-    const NAMES: &'static [&'static str] = &["name", "container"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerAclParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreContainerAclParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -201,41 +135,6 @@ pub struct MemstoreContainerCdnParams {
     pub name: String,
     /// The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
     pub container: String,
-}
-impl rt::struct_de::Members for MemstoreContainerCdnParams {
-    const NAME: &'static str = "MemstoreContainerCdnParams";
-    const NAMES: &'static [&'static str] = &["name", "container"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerCdnParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreContainerCdnParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -309,41 +208,6 @@ pub struct MemstoreContainerCreateParams {
     pub name: String,
     /// The name of the new container.
     pub container: String,
-}
-impl rt::struct_de::Members for MemstoreContainerCreateParams {
-    const NAME: &'static str = "MemstoreContainerCreateParams";
-    const NAMES: &'static [&'static str] = &["name", "container"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreContainerCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -425,54 +289,6 @@ pub struct MemstoreContainerSetAclParams {
     pub read_acl: Vec<String>,
     /// The user names that may write (and so also read) the container; empty to clear the list.
     pub write_acl: Vec<String>,
-}
-impl rt::struct_de::Members for MemstoreContainerSetAclParams {
-    const NAME: &'static str = "MemstoreContainerSetAclParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "container",
-        "read_acl",
-        "write_acl",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            "read_acl" => 2,
-            "write_acl" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let mut slot_read_acl = None;
-        let mut slot_write_acl = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_read_acl, "read_acl")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_write_acl, "write_acl")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-            read_acl: rt::struct_de::required(slot_read_acl, "read_acl")?,
-            write_acl: rt::struct_de::required(slot_write_acl, "write_acl")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerSetAclParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreContainerSetAclParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -566,69 +382,6 @@ pub struct MemstoreContainerSetPublicCdnParams {
     pub notfound: Option<String>,
     /// The value of the Cross-Origin Resource Sharing (CORS) header: one site, or `*` for any.
     pub cors: Option<String>,
-}
-impl rt::struct_de::Members for MemstoreContainerSetPublicCdnParams {
-    const NAME: &'static str = "MemstoreContainerSetPublicCdnParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "container",
-        "ttl",
-        "listing",
-        "index",
-        "notfound",
-        "cors",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            "ttl" => 2,
-            "listing" => 3,
-            "index" => 4,
-            "notfound" => 5,
-            "cors" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let mut slot_ttl = None;
-        let mut slot_listing = None;
-        let mut slot_index = None;
-        let mut slot_notfound = None;
-        let mut slot_cors = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ttl, "ttl")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_listing, "listing")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_index, "index")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_notfound, "notfound")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_cors, "cors")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-            ttl: rt::struct_de::required(slot_ttl, "ttl")?,
-            listing: slot_listing.unwrap_or_default(),
-            index: slot_index.unwrap_or_default(),
-            notfound: slot_notfound.unwrap_or_default(),
-            cors: slot_cors.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerSetPublicCdnParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreContainerSetPublicCdnParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -746,41 +499,6 @@ pub struct MemstoreContainerUnsetPublicCdnParams {
     /// The name of the container: letters, digits and hyphens, not starting or ending with a hyphen. Must be at least 1 characters; only the characters `A-Za-z0-9-`.
     pub container: String,
 }
-impl rt::struct_de::Members for MemstoreContainerUnsetPublicCdnParams {
-    const NAME: &'static str = "MemstoreContainerUnsetPublicCdnParams";
-    const NAMES: &'static [&'static str] = &["name", "container"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "container" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_container = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_container, "container")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            container: rt::struct_de::required(slot_container, "container")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreContainerUnsetPublicCdnParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreContainerUnsetPublicCdnParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, container: impl Into<String>) -> Self {
@@ -863,49 +581,6 @@ pub struct MemstoreUserCreateParams {
     pub password: String,
     /// Whether the user is enabled once created.
     pub enabled: bool,
-}
-impl rt::struct_de::Members for MemstoreUserCreateParams {
-    const NAME: &'static str = "MemstoreUserCreateParams";
-    const NAMES: &'static [&'static str] = &["name", "username", "password", "enabled"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            "password" => 2,
-            "enabled" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let mut slot_password = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-            enabled: rt::struct_de::required(slot_enabled, "enabled")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for MemstoreUserCreateParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1013,41 +688,6 @@ pub struct MemstoreUserDeleteParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for MemstoreUserDeleteParams {
-    const NAME: &'static str = "MemstoreUserDeleteParams";
-    const NAMES: &'static [&'static str] = &["name", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreUserDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
@@ -1121,41 +761,6 @@ pub struct MemstoreUserDisableParams {
     pub name: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
-}
-impl rt::struct_de::Members for MemstoreUserDisableParams {
-    const NAME: &'static str = "MemstoreUserDisableParams";
-    const NAMES: &'static [&'static str] = &["name", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MemstoreUserDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1231,41 +836,6 @@ pub struct MemstoreUserEnableParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for MemstoreUserEnableParams {
-    const NAME: &'static str = "MemstoreUserEnableParams";
-    const NAMES: &'static [&'static str] = &["name", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreUserEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
@@ -1340,41 +910,6 @@ pub struct MemstoreUserInfoParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for MemstoreUserInfoParams {
-    const NAME: &'static str = "MemstoreUserInfoParams";
-    const NAMES: &'static [&'static str] = &["name", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreUserInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
@@ -1445,37 +980,6 @@ pub struct MemstoreUserListParams {
     /// The service name of the Memstore instance. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for MemstoreUserListParams {
-    const NAME: &'static str = "MemstoreUserListParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl MemstoreUserListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -1537,45 +1041,6 @@ pub struct MemstoreUserSetPasswordParams {
     pub username: String,
     /// The user's new password.
     pub password: String,
-}
-impl rt::struct_de::Members for MemstoreUserSetPasswordParams {
-    const NAME: &'static str = "MemstoreUserSetPasswordParams";
-    const NAMES: &'static [&'static str] = &["name", "username", "password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "username" => 1,
-            "password" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_username = None;
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MemstoreUserSetPasswordParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for MemstoreUserSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1659,5 +1124,72 @@ impl MemstoreUserApi {
             self.client.clone(),
             MemstoreUserSetPasswordParams::new(name, username, password),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    MemstoreUsageParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    MemstoreContainerAclParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+    }
+    MemstoreContainerCdnParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+    }
+    MemstoreContainerCreateParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+    }
+    MemstoreContainerSetAclParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+        required read_acl "read_acl" [2 "read_acl"],
+        required write_acl "write_acl" [3 "write_acl"],
+    }
+    MemstoreContainerSetPublicCdnParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+        required ttl "ttl" [2 "ttl"],
+        optional listing "listing" [3 "listing"],
+        optional index "index" [4 "index"],
+        optional notfound "notfound" [5 "notfound"],
+        optional cors "cors" [6 "cors"],
+    }
+    MemstoreContainerUnsetPublicCdnParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required container "container" [1 "container"],
+    }
+    MemstoreUserCreateParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+        required password "password" [2 "password"],
+        required enabled "enabled" [3 "enabled"],
+    }
+    MemstoreUserDeleteParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+    }
+    MemstoreUserDisableParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+    }
+    MemstoreUserEnableParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+    }
+    MemstoreUserInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+    }
+    MemstoreUserListParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    MemstoreUserSetPasswordParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required username "username" [1 "username"],
+        required password "password" [2 "password"],
     }
 }

@@ -11,28 +11,6 @@ use super::*;
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackListProjectsParams {}
-impl rt::struct_de::Members for OpenstackListProjectsParams {
-    const NAME: &'static str = "OpenstackListProjectsParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackListProjectsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackListProjectsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -68,28 +46,6 @@ impl OpenstackApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackSyncUsersParams {}
-impl rt::struct_de::Members for OpenstackSyncUsersParams {
-    const NAME: &'static str = "OpenstackSyncUsersParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackSyncUsersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackSyncUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -133,41 +89,6 @@ pub struct OpenstackProjectAddUserParams {
     pub project_id: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
-}
-impl rt::struct_de::Members for OpenstackProjectAddUserParams {
-    const NAME: &'static str = "OpenstackProjectAddUserParams";
-    const NAMES: &'static [&'static str] = &["project_id", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "project_id" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_project_id = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackProjectAddUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl OpenstackProjectAddUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -243,37 +164,6 @@ pub struct OpenstackProjectListUsersParams {
     /// The tenant (project) id of the OpenStack project, at most 32 characters. Must be at most 32 characters.
     pub project_id: String,
 }
-impl rt::struct_de::Members for OpenstackProjectListUsersParams {
-    const NAME: &'static str = "OpenstackProjectListUsersParams";
-    const NAMES: &'static [&'static str] = &["project_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "project_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_project_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackProjectListUsersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackProjectListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(project_id: impl Into<String>) -> Self {
@@ -333,41 +223,6 @@ pub struct OpenstackProjectRemoveUserParams {
     pub project_id: String,
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
-}
-impl rt::struct_de::Members for OpenstackProjectRemoveUserParams {
-    const NAME: &'static str = "OpenstackProjectRemoveUserParams";
-    const NAMES: &'static [&'static str] = &["project_id", "username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "project_id" => 0,
-            "username" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_project_id = None;
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_project_id, "project_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            project_id: rt::struct_de::required(slot_project_id, "project_id")?,
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackProjectRemoveUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl OpenstackProjectRemoveUserParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -450,61 +305,6 @@ pub struct OpenstackUserCreateParams {
     pub email: String,
     /// Whether the user is enabled once created.
     pub enabled: bool,
-}
-impl rt::struct_de::Members for OpenstackUserCreateParams {
-    const NAME: &'static str = "OpenstackUserCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "username",
-        "password",
-        "description",
-        "email",
-        "enabled",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            "password" => 1,
-            "description" => 2,
-            "email" => 3,
-            "enabled" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let mut slot_password = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let mut slot_enabled = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_enabled, "enabled")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-            description: slot_description.unwrap_or_default(),
-            email: rt::struct_de::required(slot_email, "email")?,
-            enabled: rt::struct_de::required(slot_enabled, "enabled")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for OpenstackUserCreateParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -630,37 +430,6 @@ pub struct OpenstackUserDeleteParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for OpenstackUserDeleteParams {
-    const NAME: &'static str = "OpenstackUserDeleteParams";
-    const NAMES: &'static [&'static str] = &["username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackUserDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(username: impl Into<String>) -> Self {
@@ -716,37 +485,6 @@ impl OpenstackUserApi {
 pub struct OpenstackUserDisableParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
-}
-impl rt::struct_de::Members for OpenstackUserDisableParams {
-    const NAME: &'static str = "OpenstackUserDisableParams";
-    const NAMES: &'static [&'static str] = &["username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserDisableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl OpenstackUserDisableParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -809,37 +547,6 @@ pub struct OpenstackUserEnableParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for OpenstackUserEnableParams {
-    const NAME: &'static str = "OpenstackUserEnableParams";
-    const NAMES: &'static [&'static str] = &["username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserEnableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackUserEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(username: impl Into<String>) -> Self {
@@ -901,37 +608,6 @@ pub struct OpenstackUserInfoParams {
     /// The user's name, at most 50 characters. Must be 1 to 50 characters; only the characters `A-Za-z0-9._-`.
     pub username: String,
 }
-impl rt::struct_de::Members for OpenstackUserInfoParams {
-    const NAME: &'static str = "OpenstackUserInfoParams";
-    const NAMES: &'static [&'static str] = &["username"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackUserInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(username: impl Into<String>) -> Self {
@@ -984,28 +660,6 @@ impl OpenstackUserApi {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct OpenstackUserListParams {}
-impl rt::struct_de::Members for OpenstackUserListParams {
-    const NAME: &'static str = "OpenstackUserListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl OpenstackUserListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -1048,41 +702,6 @@ pub struct OpenstackUserSetPasswordParams {
     pub username: String,
     /// The user's new password.
     pub password: String,
-}
-impl rt::struct_de::Members for OpenstackUserSetPasswordParams {
-    const NAME: &'static str = "OpenstackUserSetPasswordParams";
-    const NAMES: &'static [&'static str] = &["username", "password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "username" => 0,
-            "password" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_username = None;
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_username, "username")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            username: rt::struct_de::required(slot_username, "username")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for OpenstackUserSetPasswordParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for OpenstackUserSetPasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -1150,5 +769,45 @@ impl OpenstackUserApi {
             self.client.clone(),
             OpenstackUserSetPasswordParams::new(username, password),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    OpenstackListProjectsParams(refuse_unknown) {}
+    OpenstackSyncUsersParams(refuse_unknown) {}
+    OpenstackProjectAddUserParams(refuse_unknown) {
+        required project_id "project_id" [0 "project_id"],
+        required username "username" [1 "username"],
+    }
+    OpenstackProjectListUsersParams(refuse_unknown) {
+        required project_id "project_id" [0 "project_id"],
+    }
+    OpenstackProjectRemoveUserParams(refuse_unknown) {
+        required project_id "project_id" [0 "project_id"],
+        required username "username" [1 "username"],
+    }
+    OpenstackUserCreateParams(refuse_unknown) {
+        required username "username" [0 "username"],
+        required password "password" [1 "password"],
+        optional description "description" [2 "description"],
+        required email "email" [3 "email"],
+        required enabled "enabled" [4 "enabled"],
+    }
+    OpenstackUserDeleteParams(refuse_unknown) {
+        required username "username" [0 "username"],
+    }
+    OpenstackUserDisableParams(refuse_unknown) {
+        required username "username" [0 "username"],
+    }
+    OpenstackUserEnableParams(refuse_unknown) {
+        required username "username" [0 "username"],
+    }
+    OpenstackUserInfoParams(refuse_unknown) {
+        required username "username" [0 "username"],
+    }
+    OpenstackUserListParams(refuse_unknown) {}
+    OpenstackUserSetPasswordParams(refuse_unknown) {
+        required username "username" [0 "username"],
+        required password "password" [1 "password"],
     }
 }

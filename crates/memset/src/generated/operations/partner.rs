@@ -36,145 +36,6 @@ pub struct PartnerAccountCreateParams {
     /// The currency the new account is billed in; `GBP` unless given.
     pub account_currency: Option<Currency>,
 }
-impl rt::struct_de::Members for PartnerAccountCreateParams {
-    const NAME: &'static str = "PartnerAccountCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "user_email",
-        "user_title",
-        "user_forename",
-        "user_surname",
-        "user_company",
-        "user_phone",
-        "user_address",
-        "user_town",
-        "user_statecounty",
-        "user_country",
-        "user_postcode",
-        "account_currency",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_email" => 0,
-            "user_title" => 1,
-            "user_forename" => 2,
-            "user_surname" => 3,
-            "user_company" => 4,
-            "user_phone" => 5,
-            "user_address" => 6,
-            "user_town" => 7,
-            "user_statecounty" => 8,
-            "user_country" => 9,
-            "user_postcode" => 10,
-            "account_currency" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_email = None;
-        let mut slot_user_title = None;
-        let mut slot_user_forename = None;
-        let mut slot_user_surname = None;
-        let mut slot_user_company = None;
-        let mut slot_user_phone = None;
-        let mut slot_user_address = None;
-        let mut slot_user_town = None;
-        let mut slot_user_statecounty = None;
-        let mut slot_user_country = None;
-        let mut slot_user_postcode = None;
-        let mut slot_account_currency = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_email, "user_email")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_user_title, "user_title")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_forename,
-                        "user_forename",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_surname,
-                        "user_surname",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_company,
-                        "user_company",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_user_phone, "user_phone")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_address,
-                        "user_address",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_user_town, "user_town")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_statecounty,
-                        "user_statecounty",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_country,
-                        "user_country",
-                    )?
-                }
-                10 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_user_postcode,
-                        "user_postcode",
-                    )?
-                }
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_account_currency,
-                        "account_currency",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_email: rt::struct_de::required(slot_user_email, "user_email")?,
-            user_title: rt::struct_de::required(slot_user_title, "user_title")?,
-            user_forename: rt::struct_de::required(slot_user_forename, "user_forename")?,
-            user_surname: rt::struct_de::required(slot_user_surname, "user_surname")?,
-            user_company: slot_user_company.unwrap_or_default(),
-            user_phone: rt::struct_de::required(slot_user_phone, "user_phone")?,
-            user_address: rt::struct_de::required(slot_user_address, "user_address")?,
-            user_town: rt::struct_de::required(slot_user_town, "user_town")?,
-            user_statecounty: rt::struct_de::required(
-                slot_user_statecounty,
-                "user_statecounty",
-            )?,
-            user_country: rt::struct_de::required(slot_user_country, "user_country")?,
-            user_postcode: rt::struct_de::required(slot_user_postcode, "user_postcode")?,
-            account_currency: slot_account_currency.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerAccountCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PartnerAccountCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     #[allow(clippy::too_many_arguments)]
@@ -359,28 +220,6 @@ impl PartnerAccountCreateRequest {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PartnerAccountListParams {}
-impl rt::struct_de::Members for PartnerAccountListParams {
-    const NAME: &'static str = "PartnerAccountListParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerAccountListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PartnerAccountListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -424,60 +263,6 @@ pub struct PartnerApikeyCreateParams {
     pub methods: Option<Vec<String>>,
     /// A comment to keep with the key, at most 255 characters. Must be at most 255 characters.
     pub comment: String,
-}
-impl rt::struct_de::Members for PartnerApikeyCreateParams {
-    const NAME: &'static str = "PartnerApikeyCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "account_name",
-        "service",
-        "methods",
-        "comment",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "account_name" => 0,
-            "service" => 1,
-            "methods" => 2,
-            "comment" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_account_name = None;
-        let mut slot_service = None;
-        let mut slot_methods = None;
-        let mut slot_comment = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_account_name,
-                        "account_name",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_methods, "methods")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_comment, "comment")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            account_name: rt::struct_de::required(slot_account_name, "account_name")?,
-            service: rt::struct_de::required(slot_service, "service")?,
-            methods: slot_methods.unwrap_or_default(),
-            comment: rt::struct_de::required(slot_comment, "comment")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerApikeyCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl PartnerApikeyCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -589,43 +374,6 @@ pub struct PartnerApikeyListParams {
     /// List only this account's keys; at most 20 characters. Must be at most 20 characters.
     pub account_name: Option<String>,
 }
-impl rt::struct_de::Members for PartnerApikeyListParams {
-    const NAME: &'static str = "PartnerApikeyListParams";
-    const NAMES: &'static [&'static str] = &["account_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "account_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_account_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_account_name,
-                        "account_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            account_name: slot_account_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerApikeyListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PartnerApikeyListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -697,43 +445,6 @@ pub struct PartnerServiceListParams {
     /// List only this account's services; at most 20 characters. Must be at most 20 characters.
     pub account_name: Option<String>,
 }
-impl rt::struct_de::Members for PartnerServiceListParams {
-    const NAME: &'static str = "PartnerServiceListParams";
-    const NAMES: &'static [&'static str] = &["account_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "account_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_account_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_account_name,
-                        "account_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            account_name: slot_account_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PartnerServiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PartnerServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -796,5 +507,35 @@ impl PartnerServiceListRequest {
     pub fn account_name(mut self, value: impl Into<String>) -> Self {
         self.params.account_name = Some(value.into());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    PartnerAccountCreateParams(refuse_unknown) {
+        required user_email "user_email" [0 "user_email"],
+        required user_title "user_title" [1 "user_title"],
+        required user_forename "user_forename" [2 "user_forename"],
+        required user_surname "user_surname" [3 "user_surname"],
+        optional user_company "user_company" [4 "user_company"],
+        required user_phone "user_phone" [5 "user_phone"],
+        required user_address "user_address" [6 "user_address"],
+        required user_town "user_town" [7 "user_town"],
+        required user_statecounty "user_statecounty" [8 "user_statecounty"],
+        required user_country "user_country" [9 "user_country"],
+        required user_postcode "user_postcode" [10 "user_postcode"],
+        optional account_currency "account_currency" [11 "account_currency"],
+    }
+    PartnerAccountListParams(refuse_unknown) {}
+    PartnerApikeyCreateParams(refuse_unknown) {
+        required account_name "account_name" [0 "account_name"],
+        required service "service" [1 "service"],
+        optional methods "methods" [2 "methods"],
+        required comment "comment" [3 "comment"],
+    }
+    PartnerApikeyListParams(refuse_unknown) {
+        optional account_name "account_name" [0 "account_name"],
+    }
+    PartnerServiceListParams(refuse_unknown) {
+        optional account_name "account_name" [0 "account_name"],
     }
 }

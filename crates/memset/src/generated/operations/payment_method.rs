@@ -11,28 +11,6 @@ use super::*;
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct PaymentMethodAvailableParams {}
-impl rt::struct_de::Members for PaymentMethodAvailableParams {
-    const NAME: &'static str = "PaymentMethodAvailableParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodAvailableParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PaymentMethodAvailableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -70,46 +48,6 @@ impl PaymentMethodApi {
 pub struct PaymentMethodInfoParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
-}
-impl rt::struct_de::Members for PaymentMethodInfoParams {
-    const NAME: &'static str = "PaymentMethodInfoParams";
-    const NAMES: &'static [&'static str] = &["payment_method_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "payment_method_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_payment_method_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_payment_method_id,
-                        "payment_method_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            payment_method_id: rt::struct_de::required(
-                slot_payment_method_id,
-                "payment_method_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl PaymentMethodInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -158,46 +96,6 @@ impl PaymentMethodApi {
 pub struct PaymentMethodRemoveParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
-}
-impl rt::struct_de::Members for PaymentMethodRemoveParams {
-    const NAME: &'static str = "PaymentMethodRemoveParams";
-    const NAMES: &'static [&'static str] = &["payment_method_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "payment_method_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_payment_method_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_payment_method_id,
-                        "payment_method_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            payment_method_id: rt::struct_de::required(
-                slot_payment_method_id,
-                "payment_method_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodRemoveParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl PaymentMethodRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -251,46 +149,6 @@ pub struct PaymentMethodSetDefaultParams {
     /// The unique id of the payment method.
     pub payment_method_id: String,
 }
-impl rt::struct_de::Members for PaymentMethodSetDefaultParams {
-    const NAME: &'static str = "PaymentMethodSetDefaultParams";
-    const NAMES: &'static [&'static str] = &["payment_method_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "payment_method_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_payment_method_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_payment_method_id,
-                        "payment_method_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            payment_method_id: rt::struct_de::required(
-                slot_payment_method_id,
-                "payment_method_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PaymentMethodSetDefaultParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl PaymentMethodSetDefaultParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(payment_method_id: impl Into<String>) -> Self {
@@ -333,5 +191,18 @@ impl PaymentMethodApi {
             self.client.clone(),
             PaymentMethodSetDefaultParams::new(payment_method_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    PaymentMethodAvailableParams(refuse_unknown) {}
+    PaymentMethodInfoParams(refuse_unknown) {
+        required payment_method_id "payment_method_id" [0 "payment_method_id"],
+    }
+    PaymentMethodRemoveParams(refuse_unknown) {
+        required payment_method_id "payment_method_id" [0 "payment_method_id"],
+    }
+    PaymentMethodSetDefaultParams(refuse_unknown) {
+        required payment_method_id "payment_method_id" [0 "payment_method_id"],
     }
 }

@@ -14,37 +14,6 @@ pub struct ServerInfoParams {
     /// The name of the server's service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServerInfoParams {
-    const NAME: &'static str = "ServerInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -100,37 +69,6 @@ impl ServerApi {
 pub struct ServerListParams {
     /// Which servers to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
     pub status: Option<ServiceStatus>,
-}
-impl rt::struct_de::Members for ServerListParams {
-    const NAME: &'static str = "ServerListParams";
-    const NAMES: &'static [&'static str] = &["status"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "status" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_status = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            status: slot_status.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -196,50 +134,6 @@ pub struct ServerMoveIpsParams {
     pub source_ips: Vec<String>,
     /// The service name of the server that receives the addresses. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub destination_name: String,
-}
-impl rt::struct_de::Members for ServerMoveIpsParams {
-    const NAME: &'static str = "ServerMoveIpsParams";
-    const NAMES: &'static [&'static str] = &["source_ips", "destination_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "source_ips" => 0,
-            "destination_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_source_ips = None;
-        let mut slot_destination_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_source_ips, "source_ips")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_destination_name,
-                        "destination_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            source_ips: rt::struct_de::required(slot_source_ips, "source_ips")?,
-            destination_name: rt::struct_de::required(
-                slot_destination_name,
-                "destination_name",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMoveIpsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerMoveIpsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -339,47 +233,6 @@ pub struct ServerRebootParams {
     /// Where to send word of the reboot; the account's admin contact unless given. It must be a valid email address.
     pub email_address: Option<String>,
 }
-impl rt::struct_de::Members for ServerRebootParams {
-    const NAME: &'static str = "ServerRebootParams";
-    const NAMES: &'static [&'static str] = &["name", "email_address"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "email_address" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_email_address = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_address,
-                        "email_address",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            email_address: slot_email_address.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerRebootParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerRebootParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -467,66 +320,6 @@ pub struct ServerReimageFromSnapshotParams {
     pub image_type: SnapshotImageType,
     /// The path of the snapshot within the `miniserver-snapshots` container, as described above.
     pub snapshot_path: String,
-}
-impl rt::struct_de::Members for ServerReimageFromSnapshotParams {
-    const NAME: &'static str = "ServerReimageFromSnapshotParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "storage_name",
-        "image_type",
-        "snapshot_path",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "storage_name" => 1,
-            "image_type" => 2,
-            "snapshot_path" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_storage_name = None;
-        let mut slot_image_type = None;
-        let mut slot_snapshot_path = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_storage_name,
-                        "storage_name",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_snapshot_path,
-                        "snapshot_path",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
-            image_type: rt::struct_de::required(slot_image_type, "image_type")?,
-            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerReimageFromSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerReimageFromSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -658,51 +451,6 @@ pub struct ServerReimageFromStockImageParams {
     /// A public SSH key to install for the root user; Linux only.
     pub pub_ssh_key: Option<String>,
 }
-impl rt::struct_de::Members for ServerReimageFromStockImageParams {
-    const NAME: &'static str = "ServerReimageFromStockImageParams";
-    const NAMES: &'static [&'static str] = &["name", "os", "os_bits", "pub_ssh_key"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "os" => 1,
-            "os_bits" => 2,
-            "pub_ssh_key" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_os = None;
-        let mut slot_os_bits = None;
-        let mut slot_pub_ssh_key = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_os_bits, "os_bits")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_pub_ssh_key, "pub_ssh_key")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            os: rt::struct_de::required(slot_os, "os")?,
-            os_bits: slot_os_bits.unwrap_or_default(),
-            pub_ssh_key: slot_pub_ssh_key.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerReimageFromStockImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerReimageFromStockImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, os: impl Into<String>) -> Self {
@@ -815,43 +563,6 @@ pub struct ServerSetIntrusionDetectionAlertLevelParams {
     /// The new alert level, from 1 to 15. Must be from 1 to 15.
     pub alert_level: i64,
 }
-impl rt::struct_de::Members for ServerSetIntrusionDetectionAlertLevelParams {
-    const NAME: &'static str = "ServerSetIntrusionDetectionAlertLevelParams";
-    const NAMES: &'static [&'static str] = &["name", "alert_level"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "alert_level" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_alert_level = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_alert_level, "alert_level")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            alert_level: rt::struct_de::required(slot_alert_level, "alert_level")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSetIntrusionDetectionAlertLevelParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSetIntrusionDetectionAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, alert_level: i64) -> Self {
@@ -941,43 +652,6 @@ pub struct ServerSetPenetrationPatrolAlertLevelParams {
     /// The new alert level, from 1 to 15. Must be from 1 to 15.
     pub alert_level: i64,
 }
-impl rt::struct_de::Members for ServerSetPenetrationPatrolAlertLevelParams {
-    const NAME: &'static str = "ServerSetPenetrationPatrolAlertLevelParams";
-    const NAMES: &'static [&'static str] = &["name", "alert_level"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "alert_level" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_alert_level = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_alert_level, "alert_level")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            alert_level: rt::struct_de::required(slot_alert_level, "alert_level")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSetPenetrationPatrolAlertLevelParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSetPenetrationPatrolAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, alert_level: i64) -> Self {
@@ -1061,43 +735,6 @@ pub struct ServerSlaveNsAddParams {
     /// The domain to slave; it must be a valid host name.
     pub domain_name: String,
 }
-impl rt::struct_de::Members for ServerSlaveNsAddParams {
-    const NAME: &'static str = "ServerSlaveNsAddParams";
-    const NAMES: &'static [&'static str] = &["name", "domain_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "domain_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_domain_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_domain_name, "domain_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            domain_name: rt::struct_de::required(slot_domain_name, "domain_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSlaveNsAddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSlaveNsAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, domain_name: impl Into<String>) -> Self {
@@ -1178,43 +815,6 @@ pub struct ServerSlaveNsDeleteParams {
     /// The slaved domain; it must be a valid host name.
     pub domain_name: String,
 }
-impl rt::struct_de::Members for ServerSlaveNsDeleteParams {
-    const NAME: &'static str = "ServerSlaveNsDeleteParams";
-    const NAMES: &'static [&'static str] = &["name", "domain_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "domain_name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_domain_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_domain_name, "domain_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            domain_name: rt::struct_de::required(slot_domain_name, "domain_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSlaveNsDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSlaveNsDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, domain_name: impl Into<String>) -> Self {
@@ -1291,37 +891,6 @@ pub struct ServerSlaveNsListParams {
     /// The service name of the server that is the domains' primary name server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServerSlaveNsListParams {
-    const NAME: &'static str = "ServerSlaveNsListParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSlaveNsListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSlaveNsListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -1392,51 +961,6 @@ pub struct ServerSnapshotParams {
     pub storage_name: String,
     /// The kind of image to take; `tar` (classic Miniservers running Linux) and `ntfsclone` (Miniservers running Windows) are deprecated.
     pub image_type: SnapshotImageType,
-}
-impl rt::struct_de::Members for ServerSnapshotParams {
-    const NAME: &'static str = "ServerSnapshotParams";
-    const NAMES: &'static [&'static str] = &["name", "storage_name", "image_type"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "storage_name" => 1,
-            "image_type" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_storage_name = None;
-        let mut slot_image_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_storage_name,
-                        "storage_name",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_image_type, "image_type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
-            image_type: rt::struct_de::required(slot_image_type, "image_type")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1549,53 +1073,6 @@ pub struct ServerSnapshotDeleteParams {
     /// The snapshot's path as `server.snapshot_list` reports it, at most 255 characters. Must be at most 255 characters.
     pub snapshot_path: String,
 }
-impl rt::struct_de::Members for ServerSnapshotDeleteParams {
-    const NAME: &'static str = "ServerSnapshotDeleteParams";
-    const NAMES: &'static [&'static str] = &["storage_name", "snapshot_path"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "storage_name" => 0,
-            "snapshot_path" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_storage_name = None;
-        let mut slot_snapshot_path = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_storage_name,
-                        "storage_name",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_snapshot_path,
-                        "snapshot_path",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
-            snapshot_path: rt::struct_de::required(slot_snapshot_path, "snapshot_path")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSnapshotDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSnapshotDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1684,43 +1161,6 @@ pub struct ServerSnapshotListParams {
     /// The service name of the Memstore instance holding the snapshots. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub storage_name: String,
 }
-impl rt::struct_de::Members for ServerSnapshotListParams {
-    const NAME: &'static str = "ServerSnapshotListParams";
-    const NAMES: &'static [&'static str] = &["storage_name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "storage_name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_storage_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_storage_name,
-                        "storage_name",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            storage_name: rt::struct_de::required(slot_storage_name, "storage_name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSnapshotListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerSnapshotListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(storage_name: impl Into<String>) -> Self {
@@ -1798,60 +1238,6 @@ pub struct ServerUpgradeParams {
     pub dry_run: bool,
     /// False to keep the current disk: the upgrade is quicker, and the server can be downgraded again later.
     pub upgrade_disk: Option<bool>,
-}
-impl rt::struct_de::Members for ServerUpgradeParams {
-    const NAME: &'static str = "ServerUpgradeParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "new_sku",
-        "dry_run",
-        "upgrade_disk",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "new_sku" => 1,
-            "dry_run" => 2,
-            "upgrade_disk" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_new_sku = None;
-        let mut slot_dry_run = None;
-        let mut slot_upgrade_disk = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_new_sku, "new_sku")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dry_run, "dry_run")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_upgrade_disk,
-                        "upgrade_disk",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            new_sku: rt::struct_de::required(slot_new_sku, "new_sku")?,
-            dry_run: rt::struct_de::required(slot_dry_run, "dry_run")?,
-            upgrade_disk: slot_upgrade_disk.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerUpgradeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerUpgradeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1947,37 +1333,6 @@ pub struct ServerMonitoringGetPolicyParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServerMonitoringGetPolicyParams {
-    const NAME: &'static str = "ServerMonitoringGetPolicyParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringGetPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerMonitoringGetPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -2047,81 +1402,6 @@ pub struct ServerMonitoringRuleCreateParams {
     pub host_name: Option<String>,
     /// The text to look for at `host_name`; needed only for the `http_string` service.
     pub http_check_string: Option<String>,
-}
-impl rt::struct_de::Members for ServerMonitoringRuleCreateParams {
-    const NAME: &'static str = "ServerMonitoringRuleCreateParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "service",
-        "alert_type",
-        "contact_address",
-        "port",
-        "host_name",
-        "http_check_string",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "service" => 1,
-            "alert_type" => 2,
-            "contact_address" => 3,
-            "port" => 4,
-            "host_name" => 5,
-            "http_check_string" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_service = None;
-        let mut slot_alert_type = None;
-        let mut slot_contact_address = None;
-        let mut slot_port = None;
-        let mut slot_host_name = None;
-        let mut slot_http_check_string = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_contact_address,
-                        "contact_address",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_http_check_string,
-                        "http_check_string",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            service: rt::struct_de::required(slot_service, "service")?,
-            alert_type: rt::struct_de::required(slot_alert_type, "alert_type")?,
-            contact_address: slot_contact_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            host_name: slot_host_name.unwrap_or_default(),
-            http_check_string: slot_http_check_string.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleCreateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerMonitoringRuleCreateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2313,41 +1593,6 @@ pub struct ServerMonitoringRuleDeleteParams {
     /// The id of the monitoring rule.
     pub rule_id: String,
 }
-impl rt::struct_de::Members for ServerMonitoringRuleDeleteParams {
-    const NAME: &'static str = "ServerMonitoringRuleDeleteParams";
-    const NAMES: &'static [&'static str] = &["name", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleDeleteParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerMonitoringRuleDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_id: impl Into<String>) -> Self {
@@ -2429,41 +1674,6 @@ pub struct ServerMonitoringRuleInfoParams {
     /// The id of the monitoring rule.
     pub rule_id: String,
 }
-impl rt::struct_de::Members for ServerMonitoringRuleInfoParams {
-    const NAME: &'static str = "ServerMonitoringRuleInfoParams";
-    const NAMES: &'static [&'static str] = &["name", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerMonitoringRuleInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_id: impl Into<String>) -> Self {
@@ -2540,37 +1750,6 @@ pub struct ServerMonitoringRuleListParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServerMonitoringRuleListParams {
-    const NAME: &'static str = "ServerMonitoringRuleListParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerMonitoringRuleListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -2639,86 +1818,6 @@ pub struct ServerMonitoringRuleUpdateParams {
     pub host_name: Option<String>,
     /// The text to look for at `host_name`; needed only for the `http_string` service.
     pub http_check_string: Option<String>,
-}
-impl rt::struct_de::Members for ServerMonitoringRuleUpdateParams {
-    const NAME: &'static str = "ServerMonitoringRuleUpdateParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "rule_id",
-        "service",
-        "alert_type",
-        "contact_address",
-        "port",
-        "host_name",
-        "http_check_string",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "rule_id" => 1,
-            "service" => 2,
-            "alert_type" => 3,
-            "contact_address" => 4,
-            "port" => 5,
-            "host_name" => 6,
-            "http_check_string" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_rule_id = None;
-        let mut slot_service = None;
-        let mut slot_alert_type = None;
-        let mut slot_contact_address = None;
-        let mut slot_port = None;
-        let mut slot_host_name = None;
-        let mut slot_http_check_string = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_service, "service")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_alert_type, "alert_type")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_contact_address,
-                        "contact_address",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_host_name, "host_name")?,
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_http_check_string,
-                        "http_check_string",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-            service: slot_service.unwrap_or_default(),
-            alert_type: slot_alert_type.unwrap_or_default(),
-            contact_address: slot_contact_address.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            host_name: slot_host_name.unwrap_or_default(),
-            http_check_string: slot_http_check_string.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringRuleUpdateParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerMonitoringRuleUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2870,62 +1969,6 @@ pub struct ServerMonitoringSetPolicyParams {
     /// Whether reminders that monitoring is off are emailed at regular intervals to the account's address; true by default while monitoring is off.
     pub reminder_emails: Option<bool>,
 }
-impl rt::struct_de::Members for ServerMonitoringSetPolicyParams {
-    const NAME: &'static str = "ServerMonitoringSetPolicyParams";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "monitoring",
-        "auto_reboot",
-        "reminder_emails",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "monitoring" => 1,
-            "auto_reboot" => 2,
-            "reminder_emails" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_monitoring = None;
-        let mut slot_auto_reboot = None;
-        let mut slot_reminder_emails = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_monitoring, "monitoring")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_auto_reboot, "auto_reboot")?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_reminder_emails,
-                        "reminder_emails",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            monitoring: rt::struct_de::required(slot_monitoring, "monitoring")?,
-            auto_reboot: slot_auto_reboot.unwrap_or_default(),
-            reminder_emails: slot_reminder_emails.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerMonitoringSetPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerMonitoringSetPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, monitoring: bool) -> Self {
@@ -3026,37 +2069,6 @@ pub struct ServerStatusInfoParams {
     /// The service name of the server. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServerStatusInfoParams {
-    const NAME: &'static str = "ServerStatusInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerStatusInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServerStatusInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -3113,41 +2125,6 @@ pub struct ServerStatusListParams {
     pub names: Option<Vec<String>>,
     /// Report only these statuses.
     pub statuses: Option<Vec<MonitoringStatus>>,
-}
-impl rt::struct_de::Members for ServerStatusListParams {
-    const NAME: &'static str = "ServerStatusListParams";
-    const NAMES: &'static [&'static str] = &["names", "statuses"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "names" => 0,
-            "statuses" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_names = None;
-        let mut slot_statuses = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_names, "names")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_statuses, "statuses")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            names: slot_names.unwrap_or_default(),
-            statuses: slot_statuses.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerStatusListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServerStatusListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -3224,5 +2201,117 @@ impl ServerStatusListRequest {
     ) -> Self {
         self.params.statuses = Some(value.into().into_vec());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ServerInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServerListParams(refuse_unknown) {
+        optional status "status" [0 "status"],
+    }
+    ServerMoveIpsParams(refuse_unknown) {
+        required source_ips "source_ips" [0 "source_ips"],
+        required destination_name "destination_name" [1 "destination_name"],
+    }
+    ServerRebootParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional email_address "email_address" [1 "email_address"],
+    }
+    ServerReimageFromSnapshotParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required storage_name "storage_name" [1 "storage_name"],
+        required image_type "image_type" [2 "image_type"],
+        required snapshot_path "snapshot_path" [3 "snapshot_path"],
+    }
+    ServerReimageFromStockImageParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required os "os" [1 "os"],
+        optional os_bits "os_bits" [2 "os_bits"],
+        optional pub_ssh_key "pub_ssh_key" [3 "pub_ssh_key"],
+    }
+    ServerSetIntrusionDetectionAlertLevelParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required alert_level "alert_level" [1 "alert_level"],
+    }
+    ServerSetPenetrationPatrolAlertLevelParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required alert_level "alert_level" [1 "alert_level"],
+    }
+    ServerSlaveNsAddParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required domain_name "domain_name" [1 "domain_name"],
+    }
+    ServerSlaveNsDeleteParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required domain_name "domain_name" [1 "domain_name"],
+    }
+    ServerSlaveNsListParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServerSnapshotParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required storage_name "storage_name" [1 "storage_name"],
+        required image_type "image_type" [2 "image_type"],
+    }
+    ServerSnapshotDeleteParams(refuse_unknown) {
+        required storage_name "storage_name" [0 "storage_name"],
+        required snapshot_path "snapshot_path" [1 "snapshot_path"],
+    }
+    ServerSnapshotListParams(refuse_unknown) {
+        required storage_name "storage_name" [0 "storage_name"],
+    }
+    ServerUpgradeParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required new_sku "new_sku" [1 "new_sku"],
+        required dry_run "dry_run" [2 "dry_run"],
+        optional upgrade_disk "upgrade_disk" [3 "upgrade_disk"],
+    }
+    ServerMonitoringGetPolicyParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServerMonitoringRuleCreateParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required service "service" [1 "service"],
+        required alert_type "alert_type" [2 "alert_type"],
+        optional contact_address "contact_address" [3 "contact_address"],
+        optional port "port" [4 "port"],
+        optional host_name "host_name" [5 "host_name"],
+        optional http_check_string "http_check_string" [6 "http_check_string"],
+    }
+    ServerMonitoringRuleDeleteParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required rule_id "rule_id" [1 "rule_id"],
+    }
+    ServerMonitoringRuleInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required rule_id "rule_id" [1 "rule_id"],
+    }
+    ServerMonitoringRuleListParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServerMonitoringRuleUpdateParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required rule_id "rule_id" [1 "rule_id"],
+        optional service "service" [2 "service"],
+        optional alert_type "alert_type" [3 "alert_type"],
+        optional contact_address "contact_address" [4 "contact_address"],
+        optional port "port" [5 "port"],
+        optional host_name "host_name" [6 "host_name"],
+        optional http_check_string "http_check_string" [7 "http_check_string"],
+    }
+    ServerMonitoringSetPolicyParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required monitoring "monitoring" [1 "monitoring"],
+        optional auto_reboot "auto_reboot" [2 "auto_reboot"],
+        optional reminder_emails "reminder_emails" [3 "reminder_emails"],
+    }
+    ServerStatusInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServerStatusListParams(refuse_unknown) {
+        optional names "names" [0 "names"],
+        optional statuses "statuses" [1 "statuses"],
     }
 }

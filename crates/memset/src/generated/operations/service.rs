@@ -14,37 +14,6 @@ pub struct ServiceCancelParams {
     /// The name of the service to cancel. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServiceCancelParams {
-    const NAME: &'static str = "ServiceCancelParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServiceCancelParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServiceCancelParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -117,37 +86,6 @@ pub struct ServiceInfoParams {
     /// The name of the service. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for ServiceInfoParams {
-    const NAME: &'static str = "ServiceInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServiceInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -204,41 +142,6 @@ pub struct ServiceListParams {
     pub r#type: Option<Vec<String>>,
     /// Which services to list: `LIVE` (the default) or `CANCELLED` ones. Must be one of `LIVE`, `CANCELLED`.
     pub status: Option<ServiceStatus>,
-}
-impl rt::struct_de::Members for ServiceListParams {
-    const NAME: &'static str = "ServiceListParams";
-    const NAMES: &'static [&'static str] = &["type", "status"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "type" => 0,
-            "status" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_type = None;
-        let mut slot_status = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            r#type: slot_type.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServiceListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -314,41 +217,6 @@ pub struct ServiceSetNicknameParams {
     /// The new nickname, unique within the account.
     pub nickname: String,
 }
-impl rt::struct_de::Members for ServiceSetNicknameParams {
-    const NAME: &'static str = "ServiceSetNicknameParams";
-    const NAMES: &'static [&'static str] = &["name", "nickname"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "nickname" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_nickname = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_nickname, "nickname")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            nickname: rt::struct_de::required(slot_nickname, "nickname")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServiceSetNicknameParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ServiceSetNicknameParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, nickname: impl Into<String>) -> Self {
@@ -418,5 +286,22 @@ impl ServiceApi {
         nickname: impl Into<String>,
     ) -> ServiceSetNicknameRequest {
         Call::new(self.client.clone(), ServiceSetNicknameParams::new(name, nickname))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ServiceCancelParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServiceInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    ServiceListParams(refuse_unknown) {
+        optional r#type "type" [0 "type"],
+        optional status "status" [1 "status"],
+    }
+    ServiceSetNicknameParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required nickname "nickname" [1 "nickname"],
     }
 }

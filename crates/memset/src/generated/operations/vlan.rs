@@ -18,45 +18,6 @@ pub struct VlanAddParams {
     /// Make this vLAN the host's primary one, replacing the current primary vLAN.
     pub primary: Option<bool>,
 }
-impl rt::struct_de::Members for VlanAddParams {
-    const NAME: &'static str = "VlanAddParams";
-    const NAMES: &'static [&'static str] = &["name", "host", "primary"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "host" => 1,
-            "primary" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_host = None;
-        let mut slot_primary = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_primary, "primary")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            host: rt::struct_de::required(slot_host, "host")?,
-            primary: slot_primary.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VlanAddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl VlanAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, host: impl Into<String>) -> Self {
@@ -159,37 +120,6 @@ pub struct VlanInfoParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
 }
-impl rt::struct_de::Members for VlanInfoParams {
-    const NAME: &'static str = "VlanInfoParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VlanInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl VlanInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -244,37 +174,6 @@ impl VlanApi {
 pub struct VlanListParams {
     /// The service name of the vLAN. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub name: String,
-}
-impl rt::struct_de::Members for VlanListParams {
-    const NAME: &'static str = "VlanListParams";
-    const NAMES: &'static [&'static str] = &["name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VlanListParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl VlanListParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -332,41 +231,6 @@ pub struct VlanRemoveParams {
     pub name: String,
     /// The service name of the host to remove. Must be 1 to 64 characters; only the characters `A-Za-z0-9._-`.
     pub host: String,
-}
-impl rt::struct_de::Members for VlanRemoveParams {
-    const NAME: &'static str = "VlanRemoveParams";
-    const NAMES: &'static [&'static str] = &["name", "host"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "host" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_host = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_host, "host")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            host: rt::struct_de::required(slot_host, "host")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VlanRemoveParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl VlanRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -447,5 +311,23 @@ impl VlanApi {
         host: impl Into<String>,
     ) -> VlanRemoveRequest {
         Call::new(self.client.clone(), VlanRemoveParams::new(name, host))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    VlanAddParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required host "host" [1 "host"],
+        optional primary "primary" [2 "primary"],
+    }
+    VlanInfoParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    VlanListParams(refuse_unknown) {
+        required name "name" [0 "name"],
+    }
+    VlanRemoveParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required host "host" [1 "host"],
     }
 }

@@ -16,41 +16,6 @@ pub struct WebsiteFirewallClearCacheParams {
     /// The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given. Must be at most 500 items.
     pub paths: Option<Vec<String>>,
 }
-impl rt::struct_de::Members for WebsiteFirewallClearCacheParams {
-    const NAME: &'static str = "WebsiteFirewallClearCacheParams";
-    const NAMES: &'static [&'static str] = &["domain", "paths"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "domain" => 0,
-            "paths" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_domain = None;
-        let mut slot_paths = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_domain, "domain")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_paths, "paths")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            domain: rt::struct_de::required(slot_domain, "domain")?,
-            paths: slot_paths.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for WebsiteFirewallClearCacheParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl WebsiteFirewallClearCacheParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
@@ -122,5 +87,12 @@ impl WebsiteFirewallClearCacheRequest {
     ) -> Self {
         self.params.paths = Some(value.into().into_vec());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    WebsiteFirewallClearCacheParams(refuse_unknown) {
+        required domain "domain" [0 "domain"],
+        optional paths "paths" [1 "paths"],
     }
 }

@@ -29,71 +29,15 @@ pub struct DvdIso {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-impl rt::struct_de::Members for DvdIso {
-    const NAME: &'static str = "DvdIso";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "os_family",
-        "os",
-        "os_version",
-        "architecture",
-        "type",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "os_family" => 2,
-            "os" => 3,
-            "os_version" => 4,
-            "architecture" => 5,
-            "type" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_os_family = None;
-        let mut slot_os = None;
-        let mut slot_os_version = None;
-        let mut slot_architecture = None;
-        let mut slot_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_os_family, "os_family")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_os_version, "os_version")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_architecture,
-                        "architecture",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            os_family: slot_os_family.unwrap_or_default(),
-            os: slot_os.unwrap_or_default(),
-            os_version: slot_os_version.unwrap_or_default(),
-            architecture: slot_architecture.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DvdIso {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    DvdIso(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional os_family "os_family" [2 "os_family"],
+        optional os "os" [3 "os"],
+        optional os_version "os_version" [4 "os_version"],
+        optional architecture "architecture" [5 "architecture"],
+        optional r#type "type" [6 "type"],
     }
 }

@@ -14,43 +14,6 @@ pub struct NewFirewallPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
-impl rt::struct_de::Members for NewFirewallPolicy {
-    const NAME: &'static str = "NewFirewallPolicy";
-    const NAMES: &'static [&'static str] = &["name", "description"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewFirewallPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewFirewallPolicy {
     ///Creates a `NewFirewallPolicy` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -89,71 +52,6 @@ pub struct NewFirewallRule {
     /// A free-text description of the rule (later API versions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
-}
-impl rt::struct_de::Members for NewFirewallRule {
-    const NAME: &'static str = "NewFirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "protocol",
-        "port_from",
-        "port_to",
-        "source",
-        "port",
-        "action",
-        "description",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "protocol" => 0,
-            "port_from" => 1,
-            "port_to" => 2,
-            "source" => 3,
-            "port" => 4,
-            "action" => 5,
-            "description" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_protocol = None;
-        let mut slot_port_from = None;
-        let mut slot_port_to = None;
-        let mut slot_source = None;
-        let mut slot_port = None;
-        let mut slot_action = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_port_from, "port_from")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_port_to, "port_to")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                6 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
-            port_from: slot_port_from.unwrap_or_default(),
-            port_to: slot_port_to.unwrap_or_default(),
-            source: slot_source.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            action: slot_action.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewFirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl NewFirewallRule {
     ///Creates a `NewFirewallRule` from its required fields (`protocol`); the optional ones start unset.
@@ -230,92 +128,6 @@ pub struct FirewallPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
 }
-impl rt::struct_de::Members for FirewallPolicy {
-    const NAME: &'static str = "FirewallPolicy";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "state",
-        "creation_date",
-        "default",
-        "rules",
-        "server_ips",
-        "cloudpanel_id",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "state" => 3,
-            "creation_date" => 4,
-            "default" => 5,
-            "rules" => 6,
-            "server_ips" => 7,
-            "cloudpanel_id" => 8,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_default = None;
-        let mut slot_rules = None;
-        let mut slot_server_ips = None;
-        let mut slot_cloudpanel_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_default, "default")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            default: slot_default.unwrap_or_default(),
-            rules: slot_rules.unwrap_or_default(),
-            server_ips: slot_server_ips.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A rule of a firewall policy.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -344,75 +156,6 @@ pub struct FirewallRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub description: Option<String>,
 }
-impl rt::struct_de::Members for FirewallRule {
-    const NAME: &'static str = "FirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "protocol",
-        "port_from",
-        "port_to",
-        "source",
-        "port",
-        "action",
-        "description",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "protocol" => 1,
-            "port_from" => 2,
-            "port_to" => 3,
-            "source" => 4,
-            "port" => 5,
-            "action" => 6,
-            "description" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_protocol = None;
-        let mut slot_port_from = None;
-        let mut slot_port_to = None;
-        let mut slot_source = None;
-        let mut slot_port = None;
-        let mut slot_action = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_port_from, "port_from")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_port_to, "port_to")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                7 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            protocol: slot_protocol.unwrap_or_default(),
-            port_from: slot_port_from.unwrap_or_default(),
-            port_to: slot_port_to.unwrap_or_default(),
-            source: slot_source.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            action: slot_action.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A server IP that a firewall policy or load balancer is applied to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -426,43 +169,45 @@ pub struct AttachedServerIp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_name: Option<String>,
 }
-impl rt::struct_de::Members for AttachedServerIp {
-    const NAME: &'static str = "AttachedServerIp";
-    const NAMES: &'static [&'static str] = &["id", "ip", "server_name"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "ip" => 1,
-            "server_name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewFirewallPolicy(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional description "description" [1 "description"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_ip = None;
-        let mut slot_server_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_name, "server_name")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            ip: slot_ip.unwrap_or_default(),
-            server_name: slot_server_name.unwrap_or_default(),
-        })
+    NewFirewallRule(refuse_unknown) {
+        required protocol "protocol" [0 "protocol"],
+        optional port_from "port_from" [1 "port_from"],
+        optional port_to "port_to" [2 "port_to"],
+        optional source "source" [3 "source"],
+        optional port "port" [4 "port"],
+        optional action "action" [5 "action"],
+        optional description "description" [6 "description"],
     }
-}
-impl<'de> serde::Deserialize<'de> for AttachedServerIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    FirewallPolicy(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional state "state" [3 "state"],
+        optional creation_date "creation_date" [4 "creation_date"],
+        optional default "default" [5 "default"],
+        optional rules "rules" [6 "rules"],
+        optional server_ips "server_ips" [7 "server_ips"],
+        optional cloudpanel_id "cloudpanel_id" [8 "cloudpanel_id"],
+    }
+    FirewallRule(skip_unknown) {
+        required id "id" [0 "id"],
+        optional protocol "protocol" [1 "protocol"],
+        optional port_from "port_from" [2 "port_from"],
+        optional port_to "port_to" [3 "port_to"],
+        optional source "source" [4 "source"],
+        optional port "port" [5 "port"],
+        optional action "action" [6 "action"],
+        optional description "description" [7 "description"],
+    }
+    AttachedServerIp(skip_unknown) {
+        required id "id" [0 "id"],
+        optional ip "ip" [1 "ip"],
+        optional server_name "server_name" [2 "server_name"],
     }
 }

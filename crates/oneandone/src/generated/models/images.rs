@@ -22,61 +22,6 @@ pub struct NewImage {
     /// Must be from 1 to 50.
     pub num_images: i64,
 }
-impl rt::struct_de::Members for NewImage {
-    const NAME: &'static str = "NewImage";
-    const NAMES: &'static [&'static str] = &[
-        "server_id",
-        "name",
-        "description",
-        "frequency",
-        "num_images",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "frequency" => 3,
-            "num_images" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_frequency = None;
-        let mut slot_num_images = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_num_images, "num_images")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-            frequency: rt::struct_de::required(slot_frequency, "frequency")?,
-            num_images: rt::struct_de::required(slot_num_images, "num_images")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewImage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewImage {
     ///Creates a `NewImage` from its required fields (`server_id`, `name`, `frequency`, `num_images`); the optional ones start unset.
     pub fn new(
@@ -182,160 +127,6 @@ pub struct Image {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-impl rt::struct_de::Members for Image {
-    const NAME: &'static str = "Image";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "os_family",
-        "os",
-        "os_version",
-        "architecture",
-        "os_image_type",
-        "type",
-        "min_hdd_size",
-        "licenses",
-        "cloudpanel_id",
-        "state",
-        "hdds",
-        "server_id",
-        "frequency",
-        "num_images",
-        "creation_date",
-        "datacenter",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "os_family" => 3,
-            "os" => 4,
-            "os_version" => 5,
-            "architecture" => 6,
-            "os_image_type" => 7,
-            "type" => 8,
-            "min_hdd_size" => 9,
-            "licenses" => 10,
-            "cloudpanel_id" => 11,
-            "state" => 12,
-            "hdds" => 13,
-            "server_id" => 14,
-            "frequency" => 15,
-            "num_images" => 16,
-            "creation_date" => 17,
-            "datacenter" => 18,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_os_family = None;
-        let mut slot_os = None;
-        let mut slot_os_version = None;
-        let mut slot_architecture = None;
-        let mut slot_os_image_type = None;
-        let mut slot_type = None;
-        let mut slot_min_hdd_size = None;
-        let mut slot_licenses = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_state = None;
-        let mut slot_hdds = None;
-        let mut slot_server_id = None;
-        let mut slot_frequency = None;
-        let mut slot_num_images = None;
-        let mut slot_creation_date = None;
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_os_family, "os_family")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_os, "os")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_os_version, "os_version")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_architecture,
-                        "architecture",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_os_image_type,
-                        "os_image_type",
-                    )?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_min_hdd_size,
-                        "min_hdd_size",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_licenses, "licenses")?,
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
-                14 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                15 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
-                16 => rt::struct_de::field(&mut map, &mut slot_num_images, "num_images")?,
-                17 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                18 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            os_family: slot_os_family.unwrap_or_default(),
-            os: slot_os.unwrap_or_default(),
-            os_version: slot_os_version.unwrap_or_default(),
-            architecture: slot_architecture.unwrap_or_default(),
-            os_image_type: slot_os_image_type.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            min_hdd_size: slot_min_hdd_size.unwrap_or_default(),
-            licenses: slot_licenses.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            hdds: slot_hdds.unwrap_or_default(),
-            server_id: slot_server_id.unwrap_or_default(),
-            frequency: slot_frequency.unwrap_or_default(),
-            num_images: slot_num_images.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A software license included in an image or appliance; answers send it as `{"name": ...}` or as the bare name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[serde(remote = "Self")]
@@ -344,29 +135,6 @@ pub struct License {
     /// The license's name, e.g. `Windows 2012 Standard`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-impl rt::struct_de::Members for License {
-    const NAME: &'static str = "License";
-    const NAMES: &'static [&'static str] = &["name"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-        })
-    }
 }
 impl<'de> serde::Deserialize<'de> for License {
     fn deserialize<D: serde::Deserializer<'de>>(
@@ -441,5 +209,39 @@ impl<'de> serde::Deserialize<'de> for ImageFrequency {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewImage(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        required frequency "frequency" [3 "frequency"],
+        required num_images "num_images" [4 "num_images"],
+    }
+    Image(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional os_family "os_family" [3 "os_family"],
+        optional os "os" [4 "os"],
+        optional os_version "os_version" [5 "os_version"],
+        optional architecture "architecture" [6 "architecture"],
+        optional os_image_type "os_image_type" [7 "os_image_type"],
+        optional r#type "type" [8 "type"],
+        optional min_hdd_size "min_hdd_size" [9 "min_hdd_size"],
+        optional licenses "licenses" [10 "licenses"],
+        optional cloudpanel_id "cloudpanel_id" [11 "cloudpanel_id"],
+        optional state "state" [12 "state"],
+        optional hdds "hdds" [13 "hdds"],
+        optional server_id "server_id" [14 "server_id"],
+        optional frequency "frequency" [15 "frequency"],
+        optional num_images "num_images" [16 "num_images"],
+        optional creation_date "creation_date" [17 "creation_date"],
+        optional datacenter "datacenter" [18 "datacenter"],
+    }
+    License(skip_unknown, own_deserialize) {
+        optional name "name" [0 "name"],
     }
 }

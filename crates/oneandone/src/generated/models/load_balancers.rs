@@ -46,115 +46,6 @@ pub struct NewLoadBalancer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub method: Option<LoadBalancerMethod>,
 }
-impl rt::struct_de::Members for NewLoadBalancer {
-    const NAME: &'static str = "NewLoadBalancer";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "health_check_test",
-        "health_check_interval",
-        "health_check_path",
-        "health_check_parse",
-        "health_check_path_parser",
-        "persistence",
-        "persistence_time",
-        "method",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "health_check_test" => 2,
-            "health_check_interval" => 3,
-            "health_check_path" => 4,
-            "health_check_parse" => 5,
-            "health_check_path_parser" => 6,
-            "persistence" => 7,
-            "persistence_time" => 8,
-            "method" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_health_check_test = None;
-        let mut slot_health_check_interval = None;
-        let mut slot_health_check_path = None;
-        let mut slot_health_check_parse = None;
-        let mut slot_persistence = None;
-        let mut slot_persistence_time = None;
-        let mut slot_method = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_test,
-                        "health_check_test",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_interval,
-                        "health_check_interval",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_path,
-                        "health_check_path",
-                    )?
-                }
-                5 | 6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_parse,
-                        "health_check_path_parser",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_persistence_time,
-                        "persistence_time",
-                    )?
-                }
-                9 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-            health_check_test: slot_health_check_test.unwrap_or_default(),
-            health_check_interval: slot_health_check_interval.unwrap_or_default(),
-            health_check_path: slot_health_check_path.unwrap_or_default(),
-            health_check_parse: slot_health_check_parse.unwrap_or_default(),
-            persistence: slot_persistence.unwrap_or_default(),
-            persistence_time: slot_persistence_time.unwrap_or_default(),
-            method: slot_method.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewLoadBalancer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewLoadBalancer {
     ///Creates a `NewLoadBalancer` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -277,62 +168,6 @@ pub struct NewLoadBalancerRule {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
 }
-impl rt::struct_de::Members for NewLoadBalancerRule {
-    const NAME: &'static str = "NewLoadBalancerRule";
-    const NAMES: &'static [&'static str] = &[
-        "protocol",
-        "port_balancer",
-        "port_server",
-        "source",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "protocol" => 0,
-            "port_balancer" => 1,
-            "port_server" => 2,
-            "source" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_protocol = None;
-        let mut slot_port_balancer = None;
-        let mut slot_port_server = None;
-        let mut slot_source = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_balancer,
-                        "port_balancer",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_port_server, "port_server")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
-            port_balancer: rt::struct_de::required(slot_port_balancer, "port_balancer")?,
-            port_server: rt::struct_de::required(slot_port_server, "port_server")?,
-            source: slot_source.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewLoadBalancerRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewLoadBalancerRule {
     ///Creates a `NewLoadBalancerRule` from its required fields (`protocol`, `port_balancer`, `port_server`); the optional ones start unset.
     pub fn new(
@@ -408,164 +243,6 @@ pub struct LoadBalancer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-impl rt::struct_de::Members for LoadBalancer {
-    const NAME: &'static str = "LoadBalancer";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "state",
-        "creation_date",
-        "ip",
-        "health_check_test",
-        "health_check_interval",
-        "health_check_path",
-        "health_check_path_parser",
-        "persistence",
-        "persistence_time",
-        "method",
-        "rules",
-        "server_ips",
-        "cloudpanel_id",
-        "datacenter",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "state" => 3,
-            "creation_date" => 4,
-            "ip" => 5,
-            "health_check_test" => 6,
-            "health_check_interval" => 7,
-            "health_check_path" => 8,
-            "health_check_path_parser" => 9,
-            "persistence" => 10,
-            "persistence_time" => 11,
-            "method" => 12,
-            "rules" => 13,
-            "server_ips" => 14,
-            "cloudpanel_id" => 15,
-            "datacenter" => 16,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_ip = None;
-        let mut slot_health_check_test = None;
-        let mut slot_health_check_interval = None;
-        let mut slot_health_check_path = None;
-        let mut slot_health_check_path_parser = None;
-        let mut slot_persistence = None;
-        let mut slot_persistence_time = None;
-        let mut slot_method = None;
-        let mut slot_rules = None;
-        let mut slot_server_ips = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_test,
-                        "health_check_test",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_interval,
-                        "health_check_interval",
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_path,
-                        "health_check_path",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_path_parser,
-                        "health_check_path_parser",
-                    )?
-                }
-                10 => {
-                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
-                }
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_persistence_time,
-                        "persistence_time",
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_rules, "rules")?,
-                14 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
-                15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                16 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            ip: slot_ip.unwrap_or_default(),
-            health_check_test: slot_health_check_test.unwrap_or_default(),
-            health_check_interval: slot_health_check_interval.unwrap_or_default(),
-            health_check_path: slot_health_check_path.unwrap_or_default(),
-            health_check_path_parser: slot_health_check_path_parser.unwrap_or_default(),
-            persistence: slot_persistence.unwrap_or_default(),
-            persistence_time: slot_persistence_time.unwrap_or_default(),
-            method: slot_method.unwrap_or_default(),
-            rules: slot_rules.unwrap_or_default(),
-            server_ips: slot_server_ips.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A rule of a load balancer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -584,66 +261,6 @@ pub struct LoadBalancerRule {
     /// The source IP the traffic must come from; `0.0.0.0` means any.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
-}
-impl rt::struct_de::Members for LoadBalancerRule {
-    const NAME: &'static str = "LoadBalancerRule";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "protocol",
-        "port_balancer",
-        "port_server",
-        "source",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "protocol" => 1,
-            "port_balancer" => 2,
-            "port_server" => 3,
-            "source" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_protocol = None;
-        let mut slot_port_balancer = None;
-        let mut slot_port_server = None;
-        let mut slot_source = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_balancer,
-                        "port_balancer",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_port_server, "port_server")?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_source, "source")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            protocol: slot_protocol.unwrap_or_default(),
-            port_balancer: slot_port_balancer.unwrap_or_default(),
-            port_server: slot_port_server.unwrap_or_default(),
-            source: slot_source.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// How a load balancer spreads traffic over its servers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -696,5 +313,51 @@ impl<'de> serde::Deserialize<'de> for LoadBalancerMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewLoadBalancer(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional health_check_test "health_check_test" [2 "health_check_test"],
+        optional health_check_interval "health_check_interval" [3 "health_check_interval"],
+        optional health_check_path "health_check_path" [4 "health_check_path"],
+        optional health_check_parse "health_check_path_parser" [5 "health_check_parse", 6 "health_check_path_parser"],
+        optional persistence "persistence" [7 "persistence"],
+        optional persistence_time "persistence_time" [8 "persistence_time"],
+        optional method "method" [9 "method"],
+    }
+    NewLoadBalancerRule(refuse_unknown) {
+        required protocol "protocol" [0 "protocol"],
+        required port_balancer "port_balancer" [1 "port_balancer"],
+        required port_server "port_server" [2 "port_server"],
+        optional source "source" [3 "source"],
+    }
+    LoadBalancer(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional state "state" [3 "state"],
+        optional creation_date "creation_date" [4 "creation_date"],
+        optional ip "ip" [5 "ip"],
+        optional health_check_test "health_check_test" [6 "health_check_test"],
+        optional health_check_interval "health_check_interval" [7 "health_check_interval"],
+        optional health_check_path "health_check_path" [8 "health_check_path"],
+        optional health_check_path_parser "health_check_path_parser" [9 "health_check_path_parser"],
+        optional persistence "persistence" [10 "persistence"],
+        optional persistence_time "persistence_time" [11 "persistence_time"],
+        optional method "method" [12 "method"],
+        optional rules "rules" [13 "rules"],
+        optional server_ips "server_ips" [14 "server_ips"],
+        optional cloudpanel_id "cloudpanel_id" [15 "cloudpanel_id"],
+        optional datacenter "datacenter" [16 "datacenter"],
+    }
+    LoadBalancerRule(skip_unknown) {
+        required id "id" [0 "id"],
+        optional protocol "protocol" [1 "protocol"],
+        optional port_balancer "port_balancer" [2 "port_balancer"],
+        optional port_server "port_server" [3 "port_server"],
+        optional source "source" [4 "source"],
     }
 }

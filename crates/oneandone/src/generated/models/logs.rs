@@ -44,99 +44,6 @@ pub struct Log {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub site_id: Option<String>,
 }
-impl rt::struct_de::Members for Log {
-    const NAME: &'static str = "Log";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "start_date",
-        "end_date",
-        "duration",
-        "status",
-        "action",
-        "type",
-        "resource",
-        "details",
-        "user",
-        "cloudpanel_id",
-        "site_id",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "start_date" => 1,
-            "end_date" => 2,
-            "duration" => 3,
-            "status" => 4,
-            "action" => 5,
-            "type" => 6,
-            "resource" => 7,
-            "details" => 8,
-            "user" => 9,
-            "cloudpanel_id" => 10,
-            "site_id" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_start_date = None;
-        let mut slot_end_date = None;
-        let mut slot_duration = None;
-        let mut slot_status = None;
-        let mut slot_action = None;
-        let mut slot_type = None;
-        let mut slot_resource = None;
-        let mut slot_details = None;
-        let mut slot_user = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_site_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_duration, "duration")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_resource, "resource")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_details, "details")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_user, "user")?,
-                10 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                11 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            start_date: slot_start_date.unwrap_or_default(),
-            end_date: slot_end_date.unwrap_or_default(),
-            duration: slot_duration.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            action: slot_action.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            resource: slot_resource.unwrap_or_default(),
-            details: slot_details.unwrap_or_default(),
-            user: slot_user.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            site_id: slot_site_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Log {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The state and progress of a logged action.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -148,37 +55,24 @@ pub struct ActionStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
 }
-impl rt::struct_de::Members for ActionStatus {
-    const NAME: &'static str = "ActionStatus";
-    const NAMES: &'static [&'static str] = &["state", "percent"];
-    fn index(key: &str) -> usize {
-        match key {
-            "state" => 0,
-            "percent" => 1,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Log(skip_unknown) {
+        required id "id" [0 "id"],
+        optional start_date "start_date" [1 "start_date"],
+        optional end_date "end_date" [2 "end_date"],
+        optional duration "duration" [3 "duration"],
+        optional status "status" [4 "status"],
+        optional action "action" [5 "action"],
+        optional r#type "type" [6 "type"],
+        optional resource "resource" [7 "resource"],
+        optional details "details" [8 "details"],
+        optional user "user" [9 "user"],
+        optional cloudpanel_id "cloudpanel_id" [10 "cloudpanel_id"],
+        optional site_id "site_id" [11 "site_id"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_state = None;
-        let mut slot_percent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            state: slot_state.unwrap_or_default(),
-            percent: slot_percent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ActionStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    ActionStatus(skip_unknown) {
+        optional state "state" [0 "state"],
+        optional percent "percent" [1 "percent"],
     }
 }

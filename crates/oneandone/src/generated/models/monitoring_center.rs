@@ -26,69 +26,6 @@ pub struct MonitoredServer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<MonitoringAgent>,
 }
-impl rt::struct_de::Members for MonitoredServer {
-    const NAME: &'static str = "MonitoredServer";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "status",
-        "alerts",
-        "alerts_count",
-        "agent",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "status" => 2,
-            "alerts" => 3,
-            "alerts_count" => 4,
-            "agent" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_status = None;
-        let mut slot_alerts = None;
-        let mut slot_alerts_count = None;
-        let mut slot_agent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_alerts_count,
-                        "alerts_count",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            alerts: slot_alerts.unwrap_or_default(),
-            alerts_count: slot_alerts_count.unwrap_or_default(),
-            agent: slot_agent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoredServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A monitored server's state and the current result of each of its checks.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -112,69 +49,6 @@ pub struct MonitoringStatus {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<MonitoringCheck>,
 }
-impl rt::struct_de::Members for MonitoringStatus {
-    const NAME: &'static str = "MonitoringStatus";
-    const NAMES: &'static [&'static str] = &[
-        "state",
-        "cpu",
-        "ram",
-        "disk",
-        "transfer",
-        "internal_ping",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "state" => 0,
-            "cpu" => 1,
-            "ram" => 2,
-            "disk" => 3,
-            "transfer" => 4,
-            "internal_ping" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_state = None;
-        let mut slot_cpu = None;
-        let mut slot_ram = None;
-        let mut slot_disk = None;
-        let mut slot_transfer = None;
-        let mut slot_internal_ping = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_internal_ping,
-                        "internal_ping",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            state: slot_state.unwrap_or_default(),
-            cpu: slot_cpu.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            disk: slot_disk.unwrap_or_default(),
-            transfer: slot_transfer.unwrap_or_default(),
-            internal_ping: slot_internal_ping.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The current result of one monitoring check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -182,36 +56,6 @@ pub struct MonitoringCheck {
     /// The check's result as a text from the monitoring system, e.g. `RAM usage: OK 789MB (39%) used`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<String>,
-}
-impl rt::struct_de::Members for MonitoringCheck {
-    const NAME: &'static str = "MonitoringCheck";
-    const NAMES: &'static [&'static str] = &["state"];
-    fn index(key: &str) -> usize {
-        match key {
-            "state" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_state = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            state: slot_state.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringCheck {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// How many checks of a monitored server are fine, warning or critical, by kind of check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -227,44 +71,6 @@ pub struct AlertCounts {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub process: Option<AlertCount>,
 }
-impl rt::struct_de::Members for AlertCounts {
-    const NAME: &'static str = "AlertCounts";
-    const NAMES: &'static [&'static str] = &["resources", "ports", "process"];
-    fn index(key: &str) -> usize {
-        match key {
-            "resources" => 0,
-            "ports" => 1,
-            "process" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_resources = None;
-        let mut slot_ports = None;
-        let mut slot_process = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_resources, "resources")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            resources: slot_resources.unwrap_or_default(),
-            ports: slot_ports.unwrap_or_default(),
-            process: slot_process.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AlertCounts {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// How many checks are in each state.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -279,44 +85,6 @@ pub struct AlertCount {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<i64>,
 }
-impl rt::struct_de::Members for AlertCount {
-    const NAME: &'static str = "AlertCount";
-    const NAMES: &'static [&'static str] = &["ok", "warning", "critical"];
-    fn index(key: &str) -> usize {
-        match key {
-            "ok" => 0,
-            "warning" => 1,
-            "critical" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ok = None;
-        let mut slot_warning = None;
-        let mut slot_critical = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ok, "ok")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ok: slot_ok.unwrap_or_default(),
-            warning: slot_warning.unwrap_or_default(),
-            critical: slot_critical.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AlertCount {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The monitoring agent of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -330,66 +98,6 @@ pub struct MonitoringAgent {
     /// Whether an alert is raised because the agent is missing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub missing_agent_alert: Option<bool>,
-}
-impl rt::struct_de::Members for MonitoringAgent {
-    const NAME: &'static str = "MonitoringAgent";
-    const NAMES: &'static [&'static str] = &[
-        "agent_installed",
-        "monitoring_needs_agent",
-        "missing_agent_alert",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "agent_installed" => 0,
-            "monitoring_needs_agent" => 1,
-            "missing_agent_alert" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_agent_installed = None;
-        let mut slot_monitoring_needs_agent = None;
-        let mut slot_missing_agent_alert = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_agent_installed,
-                        "agent_installed",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_needs_agent,
-                        "monitoring_needs_agent",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_missing_agent_alert,
-                        "missing_agent_alert",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            agent_installed: slot_agent_installed.unwrap_or_default(),
-            monitoring_needs_agent: slot_monitoring_needs_agent.unwrap_or_default(),
-            missing_agent_alert: slot_missing_agent_alert.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringAgent {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The usage figures and alerts of one monitored server over a period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -425,95 +133,6 @@ pub struct MonitoringUsage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<PingUsage>,
 }
-impl rt::struct_de::Members for MonitoringUsage {
-    const NAME: &'static str = "MonitoringUsage";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "status",
-        "alerts_count",
-        "agent",
-        "cpu",
-        "ram",
-        "disk",
-        "transfer",
-        "internal_ping",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "status" => 2,
-            "alerts_count" => 3,
-            "agent" => 4,
-            "cpu" => 5,
-            "ram" => 6,
-            "disk" => 7,
-            "transfer" => 8,
-            "internal_ping" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_status = None;
-        let mut slot_alerts_count = None;
-        let mut slot_agent = None;
-        let mut slot_cpu = None;
-        let mut slot_ram = None;
-        let mut slot_disk = None;
-        let mut slot_transfer = None;
-        let mut slot_internal_ping = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_alerts_count,
-                        "alerts_count",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_internal_ping,
-                        "internal_ping",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            alerts_count: slot_alerts_count.unwrap_or_default(),
-            agent: slot_agent.unwrap_or_default(),
-            cpu: slot_cpu.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            disk: slot_disk.unwrap_or_default(),
-            transfer: slot_transfer.unwrap_or_default(),
-            internal_ping: slot_internal_ping.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A usage measured in percent (CPU, memory or disk) over a period, with its thresholds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -534,58 +153,6 @@ pub struct PercentUsage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<PercentUnit>,
 }
-impl rt::struct_de::Members for PercentUsage {
-    const NAME: &'static str = "PercentUsage";
-    const NAMES: &'static [&'static str] = &[
-        "warning",
-        "critical",
-        "status",
-        "data",
-        "unit",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "warning" => 0,
-            "critical" => 1,
-            "status" => 2,
-            "data" => 3,
-            "unit" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_warning = None;
-        let mut slot_critical = None;
-        let mut slot_status = None;
-        let mut slot_data = None;
-        let mut slot_unit = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            warning: slot_warning.unwrap_or_default(),
-            critical: slot_critical.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            data: slot_data.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PercentUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One measured usage in percent.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -597,46 +164,6 @@ pub struct PercentSample {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used_percent: Option<f64>,
 }
-impl rt::struct_de::Members for PercentSample {
-    const NAME: &'static str = "PercentSample";
-    const NAMES: &'static [&'static str] = &["date", "used_percent"];
-    fn index(key: &str) -> usize {
-        match key {
-            "date" => 0,
-            "used_percent" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date = None;
-        let mut slot_used_percent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_used_percent,
-                        "used_percent",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: slot_date.unwrap_or_default(),
-            used_percent: slot_used_percent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PercentSample {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The units of percent usage samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -644,42 +171,6 @@ pub struct PercentUnit {
     /// The unit of `used_percent`, e.g. `%`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub used_percent: Option<String>,
-}
-impl rt::struct_de::Members for PercentUnit {
-    const NAME: &'static str = "PercentUnit";
-    const NAMES: &'static [&'static str] = &["used_percent"];
-    fn index(key: &str) -> usize {
-        match key {
-            "used_percent" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_used_percent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_used_percent,
-                        "used_percent",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            used_percent: slot_used_percent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PercentUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The network transfer of a server over a period, with its thresholds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -701,58 +192,6 @@ pub struct TransferUsage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<TransferUnit>,
 }
-impl rt::struct_de::Members for TransferUsage {
-    const NAME: &'static str = "TransferUsage";
-    const NAMES: &'static [&'static str] = &[
-        "warning",
-        "critical",
-        "status",
-        "data",
-        "unit",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "warning" => 0,
-            "critical" => 1,
-            "status" => 2,
-            "data" => 3,
-            "unit" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_warning = None;
-        let mut slot_critical = None;
-        let mut slot_status = None;
-        let mut slot_data = None;
-        let mut slot_unit = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            warning: slot_warning.unwrap_or_default(),
-            critical: slot_critical.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            data: slot_data.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransferUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One measured network transfer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -767,44 +206,6 @@ pub struct TransferSample {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<f64>,
 }
-impl rt::struct_de::Members for TransferSample {
-    const NAME: &'static str = "TransferSample";
-    const NAMES: &'static [&'static str] = &["date", "downstream", "upstream"];
-    fn index(key: &str) -> usize {
-        match key {
-            "date" => 0,
-            "downstream" => 1,
-            "upstream" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date = None;
-        let mut slot_downstream = None;
-        let mut slot_upstream = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_upstream, "upstream")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: slot_date.unwrap_or_default(),
-            downstream: slot_downstream.unwrap_or_default(),
-            upstream: slot_upstream.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransferSample {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The units of transfer samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -815,40 +216,6 @@ pub struct TransferUnit {
     /// The unit of `upstream`, e.g. `bps`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub upstream: Option<String>,
-}
-impl rt::struct_de::Members for TransferUnit {
-    const NAME: &'static str = "TransferUnit";
-    const NAMES: &'static [&'static str] = &["downstream", "upstream"];
-    fn index(key: &str) -> usize {
-        match key {
-            "downstream" => 0,
-            "upstream" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_downstream = None;
-        let mut slot_upstream = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_downstream, "downstream")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_upstream, "upstream")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            downstream: slot_downstream.unwrap_or_default(),
-            upstream: slot_upstream.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for TransferUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The internal ping results of a server over a period, with its thresholds.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -870,58 +237,6 @@ pub struct PingUsage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<PingUnit>,
 }
-impl rt::struct_de::Members for PingUsage {
-    const NAME: &'static str = "PingUsage";
-    const NAMES: &'static [&'static str] = &[
-        "warning",
-        "critical",
-        "status",
-        "data",
-        "unit",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "warning" => 0,
-            "critical" => 1,
-            "status" => 2,
-            "data" => 3,
-            "unit" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_warning = None;
-        let mut slot_critical = None;
-        let mut slot_status = None;
-        let mut slot_data = None;
-        let mut slot_unit = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_data, "data")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            warning: slot_warning.unwrap_or_default(),
-            critical: slot_critical.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            data: slot_data.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PingUsage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One measured internal ping.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -936,44 +251,6 @@ pub struct PingSample {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rta: Option<f64>,
 }
-impl rt::struct_de::Members for PingSample {
-    const NAME: &'static str = "PingSample";
-    const NAMES: &'static [&'static str] = &["date", "pl", "rta"];
-    fn index(key: &str) -> usize {
-        match key {
-            "date" => 0,
-            "pl" => 1,
-            "rta" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_date = None;
-        let mut slot_pl = None;
-        let mut slot_rta = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_date, "date")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_rta, "rta")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            date: slot_date.unwrap_or_default(),
-            pl: slot_pl.unwrap_or_default(),
-            rta: slot_rta.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PingSample {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The units of ping samples.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -984,40 +261,6 @@ pub struct PingUnit {
     /// The unit of `rta`, e.g. `ms`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rta: Option<String>,
-}
-impl rt::struct_de::Members for PingUnit {
-    const NAME: &'static str = "PingUnit";
-    const NAMES: &'static [&'static str] = &["pl", "rta"];
-    fn index(key: &str) -> usize {
-        match key {
-            "pl" => 0,
-            "rta" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_pl = None;
-        let mut slot_rta = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_pl, "pl")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_rta, "rta")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            pl: slot_pl.unwrap_or_default(),
-            rta: slot_rta.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PingUnit {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The time span a report covers.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1101,5 +344,100 @@ impl<'de> serde::Deserialize<'de> for Period {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    MonitoredServer(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional status "status" [2 "status"],
+        optional alerts "alerts" [3 "alerts"],
+        optional alerts_count "alerts_count" [4 "alerts_count"],
+        optional agent "agent" [5 "agent"],
+    }
+    MonitoringStatus(skip_unknown) {
+        optional state "state" [0 "state"],
+        optional cpu "cpu" [1 "cpu"],
+        optional ram "ram" [2 "ram"],
+        optional disk "disk" [3 "disk"],
+        optional transfer "transfer" [4 "transfer"],
+        optional internal_ping "internal_ping" [5 "internal_ping"],
+    }
+    MonitoringCheck(skip_unknown) {
+        optional state "state" [0 "state"],
+    }
+    AlertCounts(skip_unknown) {
+        optional resources "resources" [0 "resources"],
+        optional ports "ports" [1 "ports"],
+        optional process "process" [2 "process"],
+    }
+    AlertCount(skip_unknown) {
+        optional ok "ok" [0 "ok"],
+        optional warning "warning" [1 "warning"],
+        optional critical "critical" [2 "critical"],
+    }
+    MonitoringAgent(skip_unknown) {
+        optional agent_installed "agent_installed" [0 "agent_installed"],
+        optional monitoring_needs_agent "monitoring_needs_agent" [1 "monitoring_needs_agent"],
+        optional missing_agent_alert "missing_agent_alert" [2 "missing_agent_alert"],
+    }
+    MonitoringUsage(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional status "status" [2 "status"],
+        optional alerts_count "alerts_count" [3 "alerts_count"],
+        optional agent "agent" [4 "agent"],
+        optional cpu "cpu" [5 "cpu"],
+        optional ram "ram" [6 "ram"],
+        optional disk "disk" [7 "disk"],
+        optional transfer "transfer" [8 "transfer"],
+        optional internal_ping "internal_ping" [9 "internal_ping"],
+    }
+    PercentUsage(skip_unknown) {
+        optional warning "warning" [0 "warning"],
+        optional critical "critical" [1 "critical"],
+        optional status "status" [2 "status"],
+        optional data "data" [3 "data"],
+        optional unit "unit" [4 "unit"],
+    }
+    PercentSample(skip_unknown) {
+        optional date "date" [0 "date"],
+        optional used_percent "used_percent" [1 "used_percent"],
+    }
+    PercentUnit(skip_unknown) {
+        optional used_percent "used_percent" [0 "used_percent"],
+    }
+    TransferUsage(skip_unknown) {
+        optional warning "warning" [0 "warning"],
+        optional critical "critical" [1 "critical"],
+        optional status "status" [2 "status"],
+        optional data "data" [3 "data"],
+        optional unit "unit" [4 "unit"],
+    }
+    TransferSample(skip_unknown) {
+        optional date "date" [0 "date"],
+        optional downstream "downstream" [1 "downstream"],
+        optional upstream "upstream" [2 "upstream"],
+    }
+    TransferUnit(skip_unknown) {
+        optional downstream "downstream" [0 "downstream"],
+        optional upstream "upstream" [1 "upstream"],
+    }
+    PingUsage(skip_unknown) {
+        optional warning "warning" [0 "warning"],
+        optional critical "critical" [1 "critical"],
+        optional status "status" [2 "status"],
+        optional data "data" [3 "data"],
+        optional unit "unit" [4 "unit"],
+    }
+    PingSample(skip_unknown) {
+        optional date "date" [0 "date"],
+        optional pl "pl" [1 "pl"],
+        optional rta "rta" [2 "rta"],
+    }
+    PingUnit(skip_unknown) {
+        optional pl "pl" [0 "pl"],
+        optional rta "rta" [1 "rta"],
     }
 }

@@ -20,51 +20,6 @@ pub struct NewMonitoringPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub agent: Option<bool>,
 }
-impl rt::struct_de::Members for NewMonitoringPolicy {
-    const NAME: &'static str = "NewMonitoringPolicy";
-    const NAMES: &'static [&'static str] = &["name", "description", "email", "agent"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "email" => 2,
-            "agent" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let mut slot_agent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-            agent: slot_agent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewMonitoringPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewMonitoringPolicy {
     ///Creates a `NewMonitoringPolicy` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -104,47 +59,6 @@ pub struct MonitoringPolicyChanges {
     /// The new e-mail address alerts are sent to.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
-}
-impl rt::struct_de::Members for MonitoringPolicyChanges {
-    const NAME: &'static str = "MonitoringPolicyChanges";
-    const NAMES: &'static [&'static str] = &["name", "description", "email"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "email" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringPolicyChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MonitoringPolicyChanges {
     ///Creates an empty `MonitoringPolicyChanges`; set what you need with the setters.
@@ -186,65 +100,6 @@ pub struct NewThresholds {
     /// The thresholds of the internal ping check, in milliseconds.
     pub internal_ping: Threshold,
 }
-impl rt::struct_de::Members for NewThresholds {
-    const NAME: &'static str = "NewThresholds";
-    const NAMES: &'static [&'static str] = &[
-        "cpu",
-        "ram",
-        "disk",
-        "transfer",
-        "internal_ping",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cpu" => 0,
-            "ram" => 1,
-            "disk" => 2,
-            "transfer" => 3,
-            "internal_ping" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cpu = None;
-        let mut slot_ram = None;
-        let mut slot_disk = None;
-        let mut slot_transfer = None;
-        let mut slot_internal_ping = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_internal_ping,
-                        "internal_ping",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cpu: rt::struct_de::required(slot_cpu, "cpu")?,
-            ram: rt::struct_de::required(slot_ram, "ram")?,
-            disk: rt::struct_de::required(slot_disk, "disk")?,
-            transfer: rt::struct_de::required(slot_transfer, "transfer")?,
-            internal_ping: rt::struct_de::required(slot_internal_ping, "internal_ping")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewThresholds {
     ///Creates a `NewThresholds` from its required fields (`cpu`, `ram`, `disk`, `transfer`, `internal_ping`); the optional ones start unset.
     pub fn new(
@@ -282,65 +137,6 @@ pub struct ThresholdChanges {
     /// The new thresholds of the internal ping check, in milliseconds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<Threshold>,
-}
-impl rt::struct_de::Members for ThresholdChanges {
-    const NAME: &'static str = "ThresholdChanges";
-    const NAMES: &'static [&'static str] = &[
-        "cpu",
-        "ram",
-        "disk",
-        "transfer",
-        "internal_ping",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "cpu" => 0,
-            "ram" => 1,
-            "disk" => 2,
-            "transfer" => 3,
-            "internal_ping" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cpu = None;
-        let mut slot_ram = None;
-        let mut slot_disk = None;
-        let mut slot_transfer = None;
-        let mut slot_internal_ping = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_internal_ping,
-                        "internal_ping",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cpu: slot_cpu.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            disk: slot_disk.unwrap_or_default(),
-            transfer: slot_transfer.unwrap_or_default(),
-            internal_ping: slot_internal_ping.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ThresholdChanges {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ThresholdChanges {
     ///Creates an empty `ThresholdChanges`; set what you need with the setters.
@@ -416,84 +212,6 @@ pub struct Threshold {
     /// Whether reaching the critical value raises an alert.
     pub critical_alert: bool,
 }
-impl rt::struct_de::Members for Threshold {
-    const NAME: &'static str = "Threshold";
-    const NAMES: &'static [&'static str] = &[
-        "warning_value",
-        "warning_alert",
-        "critical_value",
-        "critical_alert",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "warning_value" => 0,
-            "warning_alert" => 1,
-            "critical_value" => 2,
-            "critical_alert" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_warning_value = None;
-        let mut slot_warning_alert = None;
-        let mut slot_critical_value = None;
-        let mut slot_critical_alert = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_warning_value,
-                        "warning_value",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_warning_alert,
-                        "warning_alert",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_critical_value,
-                        "critical_value",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_critical_alert,
-                        "critical_alert",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            warning_value: rt::struct_de::required(slot_warning_value, "warning_value")?,
-            warning_alert: rt::struct_de::required(slot_warning_alert, "warning_alert")?,
-            critical_value: rt::struct_de::required(
-                slot_critical_value,
-                "critical_value",
-            )?,
-            critical_alert: rt::struct_de::required(
-                slot_critical_alert,
-                "critical_alert",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Threshold {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for Threshold {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -554,60 +272,6 @@ pub struct NewMonitoringPort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
 }
-impl rt::struct_de::Members for NewMonitoringPort {
-    const NAME: &'static str = "NewMonitoringPort";
-    const NAMES: &'static [&'static str] = &[
-        "protocol",
-        "port",
-        "alert_if",
-        "email_notification",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "protocol" => 0,
-            "port" => 1,
-            "alert_if" => 2,
-            "email_notification" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_protocol = None;
-        let mut slot_port = None;
-        let mut slot_alert_if = None;
-        let mut slot_email_notification = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
-            port: rt::struct_de::required(slot_port, "port")?,
-            alert_if: rt::struct_de::required(slot_alert_if, "alert_if")?,
-            email_notification: slot_email_notification.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewMonitoringPort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewMonitoringPort {
     ///Creates a `NewMonitoringPort` from its required fields (`protocol`, `port`, `alert_if`); the optional ones start unset.
     pub fn new(
@@ -656,55 +320,6 @@ pub struct NewMonitoringProcess {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
 }
-impl rt::struct_de::Members for NewMonitoringProcess {
-    const NAME: &'static str = "NewMonitoringProcess";
-    const NAMES: &'static [&'static str] = &[
-        "process",
-        "alert_if",
-        "email_notification",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "process" => 0,
-            "alert_if" => 1,
-            "email_notification" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_process = None;
-        let mut slot_alert_if = None;
-        let mut slot_email_notification = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            process: rt::struct_de::required(slot_process, "process")?,
-            alert_if: rt::struct_de::required(slot_alert_if, "alert_if")?,
-            email_notification: slot_email_notification.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewMonitoringProcess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewMonitoringProcess {
     ///Creates a `NewMonitoringProcess` from its required fields (`process`, `alert_if`); the optional ones start unset.
     pub fn new(process: impl Into<String>, alert_if: impl Into<ProcessAlertIf>) -> Self {
@@ -746,47 +361,6 @@ pub struct MonitoringPortUpdate {
     /// Whether an alert is also sent by e-mail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
-}
-impl rt::struct_de::Members for MonitoringPortUpdate {
-    const NAME: &'static str = "MonitoringPortUpdate";
-    const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "alert_if" => 0,
-            "email_notification" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_alert_if = None;
-        let mut slot_email_notification = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            alert_if: slot_alert_if.unwrap_or_default(),
-            email_notification: slot_email_notification.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringPortUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MonitoringPortUpdate {
     ///Creates an empty `MonitoringPortUpdate`; set what you need with the setters.
@@ -832,47 +406,6 @@ pub struct MonitoringProcessUpdate {
     /// Whether an alert is also sent by e-mail.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub email_notification: Option<bool>,
-}
-impl rt::struct_de::Members for MonitoringProcessUpdate {
-    const NAME: &'static str = "MonitoringProcessUpdate";
-    const NAMES: &'static [&'static str] = &["alert_if", "email_notification"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "alert_if" => 0,
-            "email_notification" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_alert_if = None;
-        let mut slot_email_notification = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            alert_if: slot_alert_if.unwrap_or_default(),
-            email_notification: slot_email_notification.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringProcessUpdate {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl MonitoringProcessUpdate {
     ///Creates an empty `MonitoringProcessUpdate`; set what you need with the setters.
@@ -951,112 +484,6 @@ pub struct MonitoringPolicy {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub cloudpanel_id: Option<String>,
 }
-impl rt::struct_de::Members for MonitoringPolicy {
-    const NAME: &'static str = "MonitoringPolicy";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "default",
-        "state",
-        "creation_date",
-        "email",
-        "agent",
-        "servers",
-        "thresholds",
-        "ports",
-        "processes",
-        "cloudpanel_id",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "default" => 3,
-            "state" => 4,
-            "creation_date" => 5,
-            "email" => 6,
-            "agent" => 7,
-            "servers" => 8,
-            "thresholds" => 9,
-            "ports" => 10,
-            "processes" => 11,
-            "cloudpanel_id" => 12,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_default = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_email = None;
-        let mut slot_agent = None;
-        let mut slot_servers = None;
-        let mut slot_thresholds = None;
-        let mut slot_ports = None;
-        let mut slot_processes = None;
-        let mut slot_cloudpanel_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_default, "default")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_agent, "agent")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
-                12 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            default: slot_default.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-            agent: slot_agent.unwrap_or_default(),
-            servers: slot_servers.unwrap_or_default(),
-            thresholds: slot_thresholds.unwrap_or_default(),
-            ports: slot_ports.unwrap_or_default(),
-            processes: slot_processes.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The thresholds of a monitoring policy's resource checks, by check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1077,64 +504,6 @@ pub struct PolicyThresholds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub internal_ping: Option<ThresholdLimits>,
 }
-impl rt::struct_de::Members for PolicyThresholds {
-    const NAME: &'static str = "PolicyThresholds";
-    const NAMES: &'static [&'static str] = &[
-        "cpu",
-        "ram",
-        "disk",
-        "transfer",
-        "internal_ping",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "cpu" => 0,
-            "ram" => 1,
-            "disk" => 2,
-            "transfer" => 3,
-            "internal_ping" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cpu = None;
-        let mut slot_ram = None;
-        let mut slot_disk = None;
-        let mut slot_transfer = None;
-        let mut slot_internal_ping = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_cpu, "cpu")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_disk, "disk")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_transfer, "transfer")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_internal_ping,
-                        "internal_ping",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cpu: slot_cpu.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            disk: slot_disk.unwrap_or_default(),
-            transfer: slot_transfer.unwrap_or_default(),
-            internal_ping: slot_internal_ping.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PolicyThresholds {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The warning and critical thresholds of one check.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1146,40 +515,6 @@ pub struct ThresholdLimits {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub critical: Option<ThresholdLevel>,
 }
-impl rt::struct_de::Members for ThresholdLimits {
-    const NAME: &'static str = "ThresholdLimits";
-    const NAMES: &'static [&'static str] = &["warning", "critical"];
-    fn index(key: &str) -> usize {
-        match key {
-            "warning" => 0,
-            "critical" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_warning = None;
-        let mut slot_critical = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_warning, "warning")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_critical, "critical")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            warning: slot_warning.unwrap_or_default(),
-            critical: slot_critical.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ThresholdLimits {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One threshold of a check, and whether reaching it raises an alert.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1190,40 +525,6 @@ pub struct ThresholdLevel {
     /// Whether reaching the value raises an alert.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
-}
-impl rt::struct_de::Members for ThresholdLevel {
-    const NAME: &'static str = "ThresholdLevel";
-    const NAMES: &'static [&'static str] = &["value", "alert"];
-    fn index(key: &str) -> usize {
-        match key {
-            "value" => 0,
-            "alert" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_value = None;
-        let mut slot_alert = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_value, "value")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            value: slot_value.unwrap_or_default(),
-            alert: slot_alert.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ThresholdLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A port a monitoring policy watches.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1253,85 +554,6 @@ pub struct MonitoringPort {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
 }
-impl rt::struct_de::Members for MonitoringPort {
-    const NAME: &'static str = "MonitoringPort";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "protocol",
-        "port",
-        "alert_if",
-        "email_notifications",
-        "email_notification",
-        "alert_when",
-        "alert",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "protocol" => 1,
-            "port" => 2,
-            "alert_if" => 3,
-            "email_notifications" => 4,
-            "email_notification" => 5,
-            "alert_when" => 6,
-            "alert" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_protocol = None;
-        let mut slot_port = None;
-        let mut slot_alert_if = None;
-        let mut slot_email_notifications = None;
-        let mut slot_email_notification = None;
-        let mut slot_alert_when = None;
-        let mut slot_alert = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notifications,
-                        "email_notifications",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_alert_when, "alert_when")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            protocol: slot_protocol.unwrap_or_default(),
-            port: slot_port.unwrap_or_default(),
-            alert_if: slot_alert_if.unwrap_or_default(),
-            email_notifications: slot_email_notifications.unwrap_or_default(),
-            email_notification: slot_email_notification.unwrap_or_default(),
-            alert_when: slot_alert_when.unwrap_or_default(),
-            alert: slot_alert.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringPort {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A process a monitoring policy watches.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1356,80 +578,6 @@ pub struct MonitoringProcess {
     /// A flag some older answers carry in place of the e-mail flag; its meaning is not documented.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alert: Option<bool>,
-}
-impl rt::struct_de::Members for MonitoringProcess {
-    const NAME: &'static str = "MonitoringProcess";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "process",
-        "alert_if",
-        "email_notifications",
-        "email_notification",
-        "alert_when",
-        "alert",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "process" => 1,
-            "alert_if" => 2,
-            "email_notifications" => 3,
-            "email_notification" => 4,
-            "alert_when" => 5,
-            "alert" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_process = None;
-        let mut slot_alert_if = None;
-        let mut slot_email_notifications = None;
-        let mut slot_email_notification = None;
-        let mut slot_alert_when = None;
-        let mut slot_alert = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_alert_if, "alert_if")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notifications,
-                        "email_notifications",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_email_notification,
-                        "email_notification",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_alert_when, "alert_when")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_alert, "alert")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            process: slot_process.unwrap_or_default(),
-            alert_if: slot_alert_if.unwrap_or_default(),
-            email_notifications: slot_email_notifications.unwrap_or_default(),
-            email_notification: slot_email_notification.unwrap_or_default(),
-            alert_when: slot_alert_when.unwrap_or_default(),
-            alert: slot_alert.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for MonitoringProcess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// Which state of a watched port raises an alert.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1535,5 +683,107 @@ impl<'de> serde::Deserialize<'de> for ProcessAlertIf {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewMonitoringPolicy(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional email "email" [2 "email"],
+        optional agent "agent" [3 "agent"],
+    }
+    MonitoringPolicyChanges(refuse_unknown) {
+        optional name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional email "email" [2 "email"],
+    }
+    NewThresholds(refuse_unknown) {
+        required cpu "cpu" [0 "cpu"],
+        required ram "ram" [1 "ram"],
+        required disk "disk" [2 "disk"],
+        required transfer "transfer" [3 "transfer"],
+        required internal_ping "internal_ping" [4 "internal_ping"],
+    }
+    ThresholdChanges(refuse_unknown) {
+        optional cpu "cpu" [0 "cpu"],
+        optional ram "ram" [1 "ram"],
+        optional disk "disk" [2 "disk"],
+        optional transfer "transfer" [3 "transfer"],
+        optional internal_ping "internal_ping" [4 "internal_ping"],
+    }
+    Threshold(refuse_unknown) {
+        required warning_value "warning_value" [0 "warning_value"],
+        required warning_alert "warning_alert" [1 "warning_alert"],
+        required critical_value "critical_value" [2 "critical_value"],
+        required critical_alert "critical_alert" [3 "critical_alert"],
+    }
+    NewMonitoringPort(refuse_unknown) {
+        required protocol "protocol" [0 "protocol"],
+        required port "port" [1 "port"],
+        required alert_if "alert_if" [2 "alert_if"],
+        optional email_notification "email_notification" [3 "email_notification"],
+    }
+    NewMonitoringProcess(refuse_unknown) {
+        required process "process" [0 "process"],
+        required alert_if "alert_if" [1 "alert_if"],
+        optional email_notification "email_notification" [2 "email_notification"],
+    }
+    MonitoringPortUpdate(refuse_unknown) {
+        optional alert_if "alert_if" [0 "alert_if"],
+        optional email_notification "email_notification" [1 "email_notification"],
+    }
+    MonitoringProcessUpdate(refuse_unknown) {
+        optional alert_if "alert_if" [0 "alert_if"],
+        optional email_notification "email_notification" [1 "email_notification"],
+    }
+    MonitoringPolicy(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional default "default" [3 "default"],
+        optional state "state" [4 "state"],
+        optional creation_date "creation_date" [5 "creation_date"],
+        optional email "email" [6 "email"],
+        optional agent "agent" [7 "agent"],
+        optional servers "servers" [8 "servers"],
+        optional thresholds "thresholds" [9 "thresholds"],
+        optional ports "ports" [10 "ports"],
+        optional processes "processes" [11 "processes"],
+        optional cloudpanel_id "cloudpanel_id" [12 "cloudpanel_id"],
+    }
+    PolicyThresholds(skip_unknown) {
+        optional cpu "cpu" [0 "cpu"],
+        optional ram "ram" [1 "ram"],
+        optional disk "disk" [2 "disk"],
+        optional transfer "transfer" [3 "transfer"],
+        optional internal_ping "internal_ping" [4 "internal_ping"],
+    }
+    ThresholdLimits(skip_unknown) {
+        optional warning "warning" [0 "warning"],
+        optional critical "critical" [1 "critical"],
+    }
+    ThresholdLevel(skip_unknown) {
+        optional value "value" [0 "value"],
+        optional alert "alert" [1 "alert"],
+    }
+    MonitoringPort(skip_unknown) {
+        required id "id" [0 "id"],
+        optional protocol "protocol" [1 "protocol"],
+        optional port "port" [2 "port"],
+        optional alert_if "alert_if" [3 "alert_if"],
+        optional email_notifications "email_notifications" [4 "email_notifications"],
+        optional email_notification "email_notification" [5 "email_notification"],
+        optional alert_when "alert_when" [6 "alert_when"],
+        optional alert "alert" [7 "alert"],
+    }
+    MonitoringProcess(skip_unknown) {
+        required id "id" [0 "id"],
+        optional process "process" [1 "process"],
+        optional alert_if "alert_if" [2 "alert_if"],
+        optional email_notifications "email_notifications" [3 "email_notifications"],
+        optional email_notification "email_notification" [4 "email_notification"],
+        optional alert_when "alert_when" [5 "alert_when"],
+        optional alert "alert" [6 "alert"],
     }
 }

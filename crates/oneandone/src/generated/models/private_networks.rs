@@ -20,64 +20,6 @@ pub struct NewPrivateNetwork {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub subnet_mask: Option<String>,
 }
-impl rt::struct_de::Members for NewPrivateNetwork {
-    const NAME: &'static str = "NewPrivateNetwork";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "network_address",
-        "subnet_mask",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "network_address" => 2,
-            "subnet_mask" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_network_address = None;
-        let mut slot_subnet_mask = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_address,
-                        "network_address",
-                    )?
-                }
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-            network_address: slot_network_address.unwrap_or_default(),
-            subnet_mask: slot_subnet_mask.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewPrivateNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewPrivateNetwork {
     ///Creates a `NewPrivateNetwork` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
@@ -141,107 +83,25 @@ pub struct PrivateNetwork {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-impl rt::struct_de::Members for PrivateNetwork {
-    const NAME: &'static str = "PrivateNetwork";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "network_address",
-        "subnet_mask",
-        "state",
-        "creation_date",
-        "servers",
-        "cloudpanel_id",
-        "site_id",
-        "datacenter",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "network_address" => 3,
-            "subnet_mask" => 4,
-            "state" => 5,
-            "creation_date" => 6,
-            "servers" => 7,
-            "cloudpanel_id" => 8,
-            "site_id" => 9,
-            "datacenter" => 10,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewPrivateNetwork(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional network_address "network_address" [2 "network_address"],
+        optional subnet_mask "subnet_mask" [3 "subnet_mask"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_network_address = None;
-        let mut slot_subnet_mask = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_servers = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_site_id = None;
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_address,
-                        "network_address",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                9 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            network_address: slot_network_address.unwrap_or_default(),
-            subnet_mask: slot_subnet_mask.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            servers: slot_servers.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            site_id: slot_site_id.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PrivateNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    PrivateNetwork(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional network_address "network_address" [3 "network_address"],
+        optional subnet_mask "subnet_mask" [4 "subnet_mask"],
+        optional state "state" [5 "state"],
+        optional creation_date "creation_date" [6 "creation_date"],
+        optional servers "servers" [7 "servers"],
+        optional cloudpanel_id "cloudpanel_id" [8 "cloudpanel_id"],
+        optional site_id "site_id" [9 "site_id"],
+        optional datacenter "datacenter" [10 "datacenter"],
     }
 }

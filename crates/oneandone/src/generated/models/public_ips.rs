@@ -38,93 +38,6 @@ pub struct PublicIp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-impl rt::struct_de::Members for PublicIp {
-    const NAME: &'static str = "PublicIp";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "ip",
-        "type",
-        "assigned_to",
-        "reverse_dns",
-        "is_dhcp",
-        "state",
-        "creation_date",
-        "site_id",
-        "datacenter",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "ip" => 1,
-            "type" => 2,
-            "assigned_to" => 3,
-            "reverse_dns" => 4,
-            "is_dhcp" => 5,
-            "state" => 6,
-            "creation_date" => 7,
-            "site_id" => 8,
-            "datacenter" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_ip = None;
-        let mut slot_type = None;
-        let mut slot_assigned_to = None;
-        let mut slot_reverse_dns = None;
-        let mut slot_is_dhcp = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_site_id = None;
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_assigned_to, "assigned_to")?
-                }
-                4 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_is_dhcp, "is_dhcp")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            ip: slot_ip.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            assigned_to: slot_assigned_to.unwrap_or_default(),
-            reverse_dns: slot_reverse_dns.unwrap_or_default(),
-            is_dhcp: slot_is_dhcp.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            site_id: slot_site_id.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PublicIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// What a public IP is assigned to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -138,41 +51,23 @@ pub struct IpAssignment {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub r#type: Option<String>,
 }
-impl rt::struct_de::Members for IpAssignment {
-    const NAME: &'static str = "IpAssignment";
-    const NAMES: &'static [&'static str] = &["id", "name", "type"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "type" => 2,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    PublicIp(skip_unknown) {
+        required id "id" [0 "id"],
+        optional ip "ip" [1 "ip"],
+        optional r#type "type" [2 "type"],
+        optional assigned_to "assigned_to" [3 "assigned_to"],
+        optional reverse_dns "reverse_dns" [4 "reverse_dns"],
+        optional is_dhcp "is_dhcp" [5 "is_dhcp"],
+        optional state "state" [6 "state"],
+        optional creation_date "creation_date" [7 "creation_date"],
+        optional site_id "site_id" [8 "site_id"],
+        optional datacenter "datacenter" [9 "datacenter"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpAssignment {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    IpAssignment(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional r#type "type" [2 "type"],
     }
 }

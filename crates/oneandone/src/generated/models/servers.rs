@@ -35,137 +35,6 @@ pub struct NewServer {
     /// The id of a monitoring policy to apply to the server.
     pub monitoring_policy_id: Option<String>,
 }
-impl rt::struct_de::Members for NewServer {
-    const NAME: &'static str = "NewServer";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "fixed_instance_size_id",
-        "vcore",
-        "cores_per_processor",
-        "ram",
-        "appliance_id",
-        "password",
-        "power_on",
-        "firewall_policy_id",
-        "ip_id",
-        "load_balancer_id",
-        "monitoring_policy_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "fixed_instance_size_id" => 2,
-            "vcore" => 3,
-            "cores_per_processor" => 4,
-            "ram" => 5,
-            "appliance_id" => 6,
-            "password" => 7,
-            "power_on" => 8,
-            "firewall_policy_id" => 9,
-            "ip_id" => 10,
-            "load_balancer_id" => 11,
-            "monitoring_policy_id" => 12,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_fixed_instance_size_id = None;
-        let mut slot_vcore = None;
-        let mut slot_cores_per_processor = None;
-        let mut slot_ram = None;
-        let mut slot_appliance_id = None;
-        let mut slot_password = None;
-        let mut slot_power_on = None;
-        let mut slot_firewall_policy_id = None;
-        let mut slot_ip_id = None;
-        let mut slot_load_balancer_id = None;
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_fixed_instance_size_id,
-                        "fixed_instance_size_id",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cores_per_processor,
-                        "cores_per_processor",
-                    )?
-                }
-                5 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_appliance_id,
-                        "appliance_id",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_power_on, "power_on")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policy_id,
-                        "firewall_policy_id",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                12 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
-            vcore: slot_vcore.unwrap_or_default(),
-            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            appliance_id: slot_appliance_id.unwrap_or_default(),
-            password: slot_password.unwrap_or_default(),
-            power_on: slot_power_on.unwrap_or_default(),
-            firewall_policy_id: slot_firewall_policy_id.unwrap_or_default(),
-            ip_id: slot_ip_id.unwrap_or_default(),
-            load_balancer_id: slot_load_balancer_id.unwrap_or_default(),
-            monitoring_policy_id: slot_monitoring_policy_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for NewServer {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewServer")
@@ -378,41 +247,6 @@ pub struct NewHdd {
     /// Whether this is the server's main disk.
     pub is_main: bool,
 }
-impl rt::struct_de::Members for NewHdd {
-    const NAME: &'static str = "NewHdd";
-    const NAMES: &'static [&'static str] = &["size", "is_main"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "size" => 0,
-            "is_main" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_size = None;
-        let mut slot_is_main = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            size: rt::struct_de::required(slot_size, "size")?,
-            is_main: rt::struct_de::required(slot_is_main, "is_main")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewHdd {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewHdd {
     ///Creates a `NewHdd` from its required fields (`size`, `is_main`); the optional ones start unset.
     pub fn new(size: i64, is_main: bool) -> Self {
@@ -496,162 +330,6 @@ pub struct Server {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hostname: Option<String>,
 }
-impl rt::struct_de::Members for Server {
-    const NAME: &'static str = "Server";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "cloudpanel_id",
-        "name",
-        "description",
-        "creation_date",
-        "first_password",
-        "status",
-        "hardware",
-        "image",
-        "dvd",
-        "snapshot",
-        "ips",
-        "alerts",
-        "monitoring_policy",
-        "private_networks",
-        "datacenter",
-        "server_type",
-        "ipv6_range",
-        "hostname",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "cloudpanel_id" => 1,
-            "name" => 2,
-            "description" => 3,
-            "creation_date" => 4,
-            "first_password" => 5,
-            "status" => 6,
-            "hardware" => 7,
-            "image" => 8,
-            "dvd" => 9,
-            "snapshot" => 10,
-            "ips" => 11,
-            "alerts" => 12,
-            "monitoring_policy" => 13,
-            "private_networks" => 14,
-            "datacenter" => 15,
-            "server_type" => 16,
-            "ipv6_range" => 17,
-            "hostname" => 18,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_creation_date = None;
-        let mut slot_first_password = None;
-        let mut slot_status = None;
-        let mut slot_hardware = None;
-        let mut slot_image = None;
-        let mut slot_dvd = None;
-        let mut slot_snapshot = None;
-        let mut slot_ips = None;
-        let mut slot_alerts = None;
-        let mut slot_monitoring_policy = None;
-        let mut slot_private_networks = None;
-        let mut slot_datacenter = None;
-        let mut slot_server_type = None;
-        let mut slot_ipv6_range = None;
-        let mut slot_hostname = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_first_password,
-                        "first_password",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_dvd, "dvd")?,
-                10 => rt::struct_de::field(&mut map, &mut slot_snapshot, "snapshot")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                12 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
-                13 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy,
-                        "monitoring_policy",
-                    )?
-                }
-                14 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_networks,
-                        "private_networks",
-                    )?
-                }
-                15 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                16 => {
-                    rt::struct_de::field(&mut map, &mut slot_server_type, "server_type")?
-                }
-                17 => rt::struct_de::field(&mut map, &mut slot_ipv6_range, "ipv6_range")?,
-                18 => rt::struct_de::field(&mut map, &mut slot_hostname, "hostname")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            first_password: slot_first_password.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            hardware: slot_hardware.unwrap_or_default(),
-            image: slot_image.unwrap_or_default(),
-            dvd: slot_dvd.unwrap_or_default(),
-            snapshot: slot_snapshot.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            alerts: slot_alerts.unwrap_or_default(),
-            monitoring_policy: slot_monitoring_policy.unwrap_or_default(),
-            private_networks: slot_private_networks.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-            server_type: slot_server_type.unwrap_or_default(),
-            ipv6_range: slot_ipv6_range.unwrap_or_default(),
-            hostname: slot_hostname.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Server {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for Server {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Server")
@@ -711,91 +389,6 @@ pub struct ServerSummary {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub alerts: Option<serde_json::Value>,
 }
-impl rt::struct_de::Members for ServerSummary {
-    const NAME: &'static str = "ServerSummary";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "status",
-        "datacenter",
-        "creation_date",
-        "image",
-        "hardware",
-        "ips",
-        "alerts",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "status" => 3,
-            "datacenter" => 4,
-            "creation_date" => 5,
-            "image" => 6,
-            "hardware" => 7,
-            "ips" => 8,
-            "alerts" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_status = None;
-        let mut slot_datacenter = None;
-        let mut slot_creation_date = None;
-        let mut slot_image = None;
-        let mut slot_hardware = None;
-        let mut slot_ips = None;
-        let mut slot_alerts = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                9 => rt::struct_de::field(&mut map, &mut slot_alerts, "alerts")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            image: slot_image.unwrap_or_default(),
-            hardware: slot_hardware.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            alerts: slot_alerts.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A server's power state and the progress of an ongoing change.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -806,40 +399,6 @@ pub struct ServerStatus {
     /// How far an ongoing change has progressed, in percent; absent when the server is not changing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub percent: Option<i64>,
-}
-impl rt::struct_de::Members for ServerStatus {
-    const NAME: &'static str = "ServerStatus";
-    const NAMES: &'static [&'static str] = &["state", "percent"];
-    fn index(key: &str) -> usize {
-        match key {
-            "state" => 0,
-            "percent" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_state = None;
-        let mut slot_percent = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_percent, "percent")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            state: slot_state.unwrap_or_default(),
-            percent: slot_percent.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The hardware of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -861,70 +420,6 @@ pub struct ServerHardware {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hdds: Option<Vec<Hdd>>,
 }
-impl rt::struct_de::Members for ServerHardware {
-    const NAME: &'static str = "ServerHardware";
-    const NAMES: &'static [&'static str] = &[
-        "fixed_instance_size_id",
-        "vcore",
-        "cores_per_processor",
-        "ram",
-        "hdds",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "fixed_instance_size_id" => 0,
-            "vcore" => 1,
-            "cores_per_processor" => 2,
-            "ram" => 3,
-            "hdds" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_fixed_instance_size_id = None;
-        let mut slot_vcore = None;
-        let mut slot_cores_per_processor = None;
-        let mut slot_ram = None;
-        let mut slot_hdds = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_fixed_instance_size_id,
-                        "fixed_instance_size_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cores_per_processor,
-                        "cores_per_processor",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
-            vcore: slot_vcore.unwrap_or_default(),
-            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            hdds: slot_hdds.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerHardware {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A disk of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -937,44 +432,6 @@ pub struct Hdd {
     /// Whether this is the server's main disk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
-}
-impl rt::struct_de::Members for Hdd {
-    const NAME: &'static str = "Hdd";
-    const NAMES: &'static [&'static str] = &["id", "size", "is_main"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "size" => 1,
-            "is_main" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_size = None;
-        let mut slot_is_main = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            size: slot_size.unwrap_or_default(),
-            is_main: slot_is_main.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Hdd {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// An IP assigned to a server, with the policies applied to it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1001,88 +458,6 @@ pub struct ServerIp {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewall_policies: Option<serde_json::Value>,
 }
-impl rt::struct_de::Members for ServerIp {
-    const NAME: &'static str = "ServerIp";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "ip",
-        "type",
-        "reverse_dns",
-        "firewall_policy",
-        "load_balancers",
-        "firewall_policies",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "ip" => 1,
-            "type" => 2,
-            "reverse_dns" => 3,
-            "firewall_policy" => 4,
-            "load_balancers" => 5,
-            "firewall_policies" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_ip = None;
-        let mut slot_type = None;
-        let mut slot_reverse_dns = None;
-        let mut slot_firewall_policy = None;
-        let mut slot_load_balancers = None;
-        let mut slot_firewall_policies = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policy,
-                        "firewall_policy",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancers,
-                        "load_balancers",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policies,
-                        "firewall_policies",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            ip: slot_ip.unwrap_or_default(),
-            r#type: slot_type.unwrap_or_default(),
-            reverse_dns: slot_reverse_dns.unwrap_or_default(),
-            firewall_policy: slot_firewall_policy.unwrap_or_default(),
-            load_balancers: slot_load_balancers.unwrap_or_default(),
-            firewall_policies: slot_firewall_policies.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerIp {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// An IP of a server as shown in a server list.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1092,40 +467,6 @@ pub struct ServerIpSummary {
     /// The IP address.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub ip: Option<String>,
-}
-impl rt::struct_de::Members for ServerIpSummary {
-    const NAME: &'static str = "ServerIpSummary";
-    const NAMES: &'static [&'static str] = &["id", "ip"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "ip" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_ip = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            ip: slot_ip.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerIpSummary {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A snapshot of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1140,56 +481,6 @@ pub struct ServerSnapshot {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub deletion_date: Option<String>,
 }
-impl rt::struct_de::Members for ServerSnapshot {
-    const NAME: &'static str = "ServerSnapshot";
-    const NAMES: &'static [&'static str] = &["id", "creation_date", "deletion_date"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "creation_date" => 1,
-            "deletion_date" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_creation_date = None;
-        let mut slot_deletion_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_deletion_date,
-                        "deletion_date",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            creation_date: slot_creation_date.unwrap_or_default(),
-            deletion_date: slot_deletion_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerSnapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A private network a server is attached to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1203,44 +494,6 @@ pub struct ServerPrivateNetwork {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub server_ip: Option<String>,
 }
-impl rt::struct_de::Members for ServerPrivateNetwork {
-    const NAME: &'static str = "ServerPrivateNetwork";
-    const NAMES: &'static [&'static str] = &["id", "name", "server_ip"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "server_ip" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_server_ip = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_server_ip, "server_ip")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            server_ip: slot_server_ip.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerPrivateNetwork {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A reference to another resource by its id and name.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1250,40 +503,6 @@ pub struct Identity {
     /// The resource's name.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
-}
-impl rt::struct_de::Members for Identity {
-    const NAME: &'static str = "Identity";
-    const NAMES: &'static [&'static str] = &["id", "name"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Identity {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A 1&1 data center.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1298,50 +517,6 @@ pub struct Datacenter {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub country_code: Option<String>,
 }
-impl rt::struct_de::Members for Datacenter {
-    const NAME: &'static str = "Datacenter";
-    const NAMES: &'static [&'static str] = &["id", "location", "country_code"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "location" => 1,
-            "country_code" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_location = None;
-        let mut slot_country_code = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_country_code,
-                        "country_code",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            location: slot_location.unwrap_or_default(),
-            country_code: slot_country_code.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Datacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A fixed hardware flavor a server can be created with.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1354,44 +529,6 @@ pub struct FixedServerFlavor {
     /// The hardware the flavor provides.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hardware: Option<FlavorHardware>,
-}
-impl rt::struct_de::Members for FixedServerFlavor {
-    const NAME: &'static str = "FixedServerFlavor";
-    const NAMES: &'static [&'static str] = &["id", "name", "hardware"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "hardware" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_hardware = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_hardware, "hardware")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            hardware: slot_hardware.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FixedServerFlavor {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The hardware of a fixed server flavor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1413,64 +550,6 @@ pub struct FlavorHardware {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hdds: Option<Vec<FlavorHdd>>,
 }
-impl rt::struct_de::Members for FlavorHardware {
-    const NAME: &'static str = "FlavorHardware";
-    const NAMES: &'static [&'static str] = &[
-        "vcore",
-        "cores_per_processor",
-        "ram",
-        "unit",
-        "hdds",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "vcore" => 0,
-            "cores_per_processor" => 1,
-            "ram" => 2,
-            "unit" => 3,
-            "hdds" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_vcore = None;
-        let mut slot_cores_per_processor = None;
-        let mut slot_ram = None;
-        let mut slot_unit = None;
-        let mut slot_hdds = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cores_per_processor,
-                        "cores_per_processor",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            vcore: slot_vcore.unwrap_or_default(),
-            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-            hdds: slot_hdds.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FlavorHardware {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A disk of a fixed server flavor.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1484,44 +563,6 @@ pub struct FlavorHdd {
     /// Whether this is the server's main disk.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub is_main: Option<bool>,
-}
-impl rt::struct_de::Members for FlavorHdd {
-    const NAME: &'static str = "FlavorHdd";
-    const NAMES: &'static [&'static str] = &["size", "unit", "is_main"];
-    fn index(key: &str) -> usize {
-        match key {
-            "size" => 0,
-            "unit" => 1,
-            "is_main" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_size = None;
-        let mut slot_unit = None;
-        let mut slot_is_main = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_is_main, "is_main")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            size: slot_size.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-            is_main: slot_is_main.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FlavorHdd {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The state of a resource (servers and the other resource kinds share these values); the set is open-ended.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -1813,5 +854,125 @@ impl<'de> serde::Deserialize<'de> for ServerActionMethod {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewServer(refuse_unknown) {
+        optional name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional fixed_instance_size_id "fixed_instance_size_id" [2 "fixed_instance_size_id"],
+        optional vcore "vcore" [3 "vcore"],
+        optional cores_per_processor "cores_per_processor" [4 "cores_per_processor"],
+        optional ram "ram" [5 "ram"],
+        optional appliance_id "appliance_id" [6 "appliance_id"],
+        optional password "password" [7 "password"],
+        optional power_on "power_on" [8 "power_on"],
+        optional firewall_policy_id "firewall_policy_id" [9 "firewall_policy_id"],
+        optional ip_id "ip_id" [10 "ip_id"],
+        optional load_balancer_id "load_balancer_id" [11 "load_balancer_id"],
+        optional monitoring_policy_id "monitoring_policy_id" [12 "monitoring_policy_id"],
+    }
+    NewHdd(refuse_unknown) {
+        required size "size" [0 "size"],
+        required is_main "is_main" [1 "is_main"],
+    }
+    Server(skip_unknown) {
+        required id "id" [0 "id"],
+        optional cloudpanel_id "cloudpanel_id" [1 "cloudpanel_id"],
+        optional name "name" [2 "name"],
+        optional description "description" [3 "description"],
+        optional creation_date "creation_date" [4 "creation_date"],
+        optional first_password "first_password" [5 "first_password"],
+        optional status "status" [6 "status"],
+        optional hardware "hardware" [7 "hardware"],
+        optional image "image" [8 "image"],
+        optional dvd "dvd" [9 "dvd"],
+        optional snapshot "snapshot" [10 "snapshot"],
+        optional ips "ips" [11 "ips"],
+        optional alerts "alerts" [12 "alerts"],
+        optional monitoring_policy "monitoring_policy" [13 "monitoring_policy"],
+        optional private_networks "private_networks" [14 "private_networks"],
+        optional datacenter "datacenter" [15 "datacenter"],
+        optional server_type "server_type" [16 "server_type"],
+        optional ipv6_range "ipv6_range" [17 "ipv6_range"],
+        optional hostname "hostname" [18 "hostname"],
+    }
+    ServerSummary(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional status "status" [3 "status"],
+        optional datacenter "datacenter" [4 "datacenter"],
+        optional creation_date "creation_date" [5 "creation_date"],
+        optional image "image" [6 "image"],
+        optional hardware "hardware" [7 "hardware"],
+        optional ips "ips" [8 "ips"],
+        optional alerts "alerts" [9 "alerts"],
+    }
+    ServerStatus(skip_unknown) {
+        optional state "state" [0 "state"],
+        optional percent "percent" [1 "percent"],
+    }
+    ServerHardware(skip_unknown) {
+        optional fixed_instance_size_id "fixed_instance_size_id" [0 "fixed_instance_size_id"],
+        optional vcore "vcore" [1 "vcore"],
+        optional cores_per_processor "cores_per_processor" [2 "cores_per_processor"],
+        optional ram "ram" [3 "ram"],
+        optional hdds "hdds" [4 "hdds"],
+    }
+    Hdd(skip_unknown) {
+        required id "id" [0 "id"],
+        optional size "size" [1 "size"],
+        optional is_main "is_main" [2 "is_main"],
+    }
+    ServerIp(skip_unknown) {
+        required id "id" [0 "id"],
+        optional ip "ip" [1 "ip"],
+        optional r#type "type" [2 "type"],
+        optional reverse_dns "reverse_dns" [3 "reverse_dns"],
+        optional firewall_policy "firewall_policy" [4 "firewall_policy"],
+        optional load_balancers "load_balancers" [5 "load_balancers"],
+        optional firewall_policies "firewall_policies" [6 "firewall_policies"],
+    }
+    ServerIpSummary(skip_unknown) {
+        required id "id" [0 "id"],
+        optional ip "ip" [1 "ip"],
+    }
+    ServerSnapshot(skip_unknown) {
+        required id "id" [0 "id"],
+        optional creation_date "creation_date" [1 "creation_date"],
+        optional deletion_date "deletion_date" [2 "deletion_date"],
+    }
+    ServerPrivateNetwork(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional server_ip "server_ip" [2 "server_ip"],
+    }
+    Identity(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+    }
+    Datacenter(skip_unknown) {
+        required id "id" [0 "id"],
+        optional location "location" [1 "location"],
+        optional country_code "country_code" [2 "country_code"],
+    }
+    FixedServerFlavor(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional hardware "hardware" [2 "hardware"],
+    }
+    FlavorHardware(skip_unknown) {
+        optional vcore "vcore" [0 "vcore"],
+        optional cores_per_processor "cores_per_processor" [1 "cores_per_processor"],
+        optional ram "ram" [2 "ram"],
+        optional unit "unit" [3 "unit"],
+        optional hdds "hdds" [4 "hdds"],
+    }
+    FlavorHdd(skip_unknown) {
+        optional size "size" [0 "size"],
+        optional unit "unit" [1 "unit"],
+        optional is_main "is_main" [2 "is_main"],
     }
 }

@@ -18,47 +18,6 @@ pub struct NewSharedStorage {
     /// Must be a multiple of 50.
     pub size: i64,
 }
-impl rt::struct_de::Members for NewSharedStorage {
-    const NAME: &'static str = "NewSharedStorage";
-    const NAMES: &'static [&'static str] = &["name", "description", "size"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "size" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_size = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-            size: rt::struct_de::required(slot_size, "size")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewSharedStorage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl NewSharedStorage {
     ///Creates a `NewSharedStorage` from its required fields (`name`, `size`); the optional ones start unset.
     pub fn new(name: impl Into<String>, size: i64) -> Self {
@@ -99,42 +58,6 @@ pub struct SharedStorageAccess {
     pub server_id: String,
     /// What the server may do with the shared storage.
     pub rights: StorageRights,
-}
-impl rt::struct_de::Members for SharedStorageAccess {
-    const NAME: &'static str = "SharedStorageAccess";
-    const NAMES: &'static [&'static str] = &["id", "server_id", "rights"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "server_id" => 1,
-            "rights" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_rights = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 | 1 => rt::struct_de::field(&mut map, &mut slot_server_id, "id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_rights, "rights")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "id")?,
-            rights: rt::struct_de::required(slot_rights, "rights")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharedStorageAccess {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl SharedStorageAccess {
     ///Creates a `SharedStorageAccess` from its required fields (`server_id`, `rights`); the optional ones start unset.
@@ -207,123 +130,6 @@ pub struct SharedStorage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub datacenter: Option<Datacenter>,
 }
-impl rt::struct_de::Members for SharedStorage {
-    const NAME: &'static str = "SharedStorage";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "size",
-        "size_used",
-        "state",
-        "cloudpanel_id",
-        "cifs_path",
-        "nfs_path",
-        "creation_date",
-        "servers",
-        "minimum_size_allowed",
-        "site_id",
-        "datacenter",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "size" => 3,
-            "size_used" => 4,
-            "state" => 5,
-            "cloudpanel_id" => 6,
-            "cifs_path" => 7,
-            "nfs_path" => 8,
-            "creation_date" => 9,
-            "servers" => 10,
-            "minimum_size_allowed" => 11,
-            "site_id" => 12,
-            "datacenter" => 13,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_size = None;
-        let mut slot_size_used = None;
-        let mut slot_state = None;
-        let mut slot_cloudpanel_id = None;
-        let mut slot_cifs_path = None;
-        let mut slot_nfs_path = None;
-        let mut slot_creation_date = None;
-        let mut slot_servers = None;
-        let mut slot_minimum_size_allowed = None;
-        let mut slot_site_id = None;
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_size_used, "size_used")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cloudpanel_id,
-                        "cloudpanel_id",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_cifs_path, "cifs_path")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_nfs_path, "nfs_path")?,
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_minimum_size_allowed,
-                        "minimum_size_allowed",
-                    )?
-                }
-                12 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
-                13 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-            size_used: slot_size_used.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            cloudpanel_id: slot_cloudpanel_id.unwrap_or_default(),
-            cifs_path: slot_cifs_path.unwrap_or_default(),
-            nfs_path: slot_nfs_path.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            servers: slot_servers.unwrap_or_default(),
-            minimum_size_allowed: slot_minimum_size_allowed.unwrap_or_default(),
-            site_id: slot_site_id.unwrap_or_default(),
-            datacenter: slot_datacenter.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharedStorage {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A server attached to a shared storage.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -336,44 +142,6 @@ pub struct SharedStorageServer {
     /// What the server may do with the shared storage.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub rights: Option<StorageRights>,
-}
-impl rt::struct_de::Members for SharedStorageServer {
-    const NAME: &'static str = "SharedStorageServer";
-    const NAMES: &'static [&'static str] = &["id", "name", "rights"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "rights" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_rights = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_rights, "rights")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            rights: slot_rights.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharedStorageServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The account's credentials for mounting shared storages.
 ///
@@ -398,72 +166,6 @@ pub struct SharedStorageCredentials {
     /// Whether the password must be changed before the storages can be mounted (sent by newer API versions).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub needs_password_reset: Option<bool>,
-}
-impl rt::struct_de::Members for SharedStorageCredentials {
-    const NAME: &'static str = "SharedStorageCredentials";
-    const NAMES: &'static [&'static str] = &[
-        "state",
-        "kerberos_content_file",
-        "user_domain",
-        "site_id",
-        "needs_password_reset",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "state" => 0,
-            "kerberos_content_file" => 1,
-            "user_domain" => 2,
-            "site_id" => 3,
-            "needs_password_reset" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_state = None;
-        let mut slot_kerberos_content_file = None;
-        let mut slot_user_domain = None;
-        let mut slot_site_id = None;
-        let mut slot_needs_password_reset = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_kerberos_content_file,
-                        "kerberos_content_file",
-                    )?
-                }
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_user_domain, "user_domain")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_site_id, "site_id")?,
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_needs_password_reset,
-                        "needs_password_reset",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            state: slot_state.unwrap_or_default(),
-            kerberos_content_file: slot_kerberos_content_file.unwrap_or_default(),
-            user_domain: slot_user_domain.unwrap_or_default(),
-            site_id: slot_site_id.unwrap_or_default(),
-            needs_password_reset: slot_needs_password_reset.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SharedStorageCredentials {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// What a server may do with a shared storage.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -516,5 +218,45 @@ impl<'de> serde::Deserialize<'de> for StorageRights {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewSharedStorage(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        required size "size" [2 "size"],
+    }
+    SharedStorageAccess(refuse_unknown) {
+        required server_id "id" [0 "id", 1 "server_id"],
+        required rights "rights" [2 "rights"],
+    }
+    SharedStorage(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional size "size" [3 "size"],
+        optional size_used "size_used" [4 "size_used"],
+        optional state "state" [5 "state"],
+        optional cloudpanel_id "cloudpanel_id" [6 "cloudpanel_id"],
+        optional cifs_path "cifs_path" [7 "cifs_path"],
+        optional nfs_path "nfs_path" [8 "nfs_path"],
+        optional creation_date "creation_date" [9 "creation_date"],
+        optional servers "servers" [10 "servers"],
+        optional minimum_size_allowed "minimum_size_allowed" [11 "minimum_size_allowed"],
+        optional site_id "site_id" [12 "site_id"],
+        optional datacenter "datacenter" [13 "datacenter"],
+    }
+    SharedStorageServer(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional rights "rights" [2 "rights"],
+    }
+    SharedStorageCredentials(skip_unknown) {
+        optional state "state" [0 "state"],
+        optional kerberos_content_file "kerberos_content_file" [1 "kerberos_content_file"],
+        optional user_domain "user_domain" [2 "user_domain"],
+        optional site_id "site_id" [3 "site_id"],
+        optional needs_password_reset "needs_password_reset" [4 "needs_password_reset"],
     }
 }

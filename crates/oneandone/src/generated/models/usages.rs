@@ -18,44 +18,6 @@ pub struct UsageResource {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub services: Option<Vec<UsageService>>,
 }
-impl rt::struct_de::Members for UsageResource {
-    const NAME: &'static str = "UsageResource";
-    const NAMES: &'static [&'static str] = &["id", "name", "services"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "services" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_services = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_services, "services")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: slot_id.unwrap_or_default(),
-            name: slot_name.unwrap_or_default(),
-            services: slot_services.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UsageResource {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The use of one billed service (e.g. CPU, disk or an IP) by a resource.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -79,63 +41,6 @@ pub struct UsageService {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub detail: Option<Vec<UsageDetail>>,
 }
-impl rt::struct_de::Members for UsageService {
-    const NAME: &'static str = "UsageService";
-    const NAMES: &'static [&'static str] = &[
-        "type",
-        "name",
-        "avg_amount",
-        "unit",
-        "usage",
-        "detail",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "type" => 0,
-            "name" => 1,
-            "avg_amount" => 2,
-            "unit" => 3,
-            "usage" => 4,
-            "detail" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_type = None;
-        let mut slot_name = None;
-        let mut slot_avg_amount = None;
-        let mut slot_unit = None;
-        let mut slot_usage = None;
-        let mut slot_detail = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_avg_amount, "avg_amount")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_usage, "usage")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_detail, "detail")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            r#type: slot_type.unwrap_or_default(),
-            name: slot_name.unwrap_or_default(),
-            avg_amount: slot_avg_amount.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-            usage: slot_usage.unwrap_or_default(),
-            detail: slot_detail.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UsageService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The use of a service over one interval of the period.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -156,55 +61,26 @@ pub struct UsageDetail {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub usage: Option<i64>,
 }
-impl rt::struct_de::Members for UsageDetail {
-    const NAME: &'static str = "UsageDetail";
-    const NAMES: &'static [&'static str] = &[
-        "avg_amount",
-        "unit",
-        "start_date",
-        "end_date",
-        "usage",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "avg_amount" => 0,
-            "unit" => 1,
-            "start_date" => 2,
-            "end_date" => 3,
-            "usage" => 4,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    UsageResource(skip_unknown) {
+        optional id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional services "services" [2 "services"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_avg_amount = None;
-        let mut slot_unit = None;
-        let mut slot_start_date = None;
-        let mut slot_end_date = None;
-        let mut slot_usage = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_avg_amount, "avg_amount")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_unit, "unit")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_usage, "usage")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            avg_amount: slot_avg_amount.unwrap_or_default(),
-            unit: slot_unit.unwrap_or_default(),
-            start_date: slot_start_date.unwrap_or_default(),
-            end_date: slot_end_date.unwrap_or_default(),
-            usage: slot_usage.unwrap_or_default(),
-        })
+    UsageService(skip_unknown) {
+        optional r#type "type" [0 "type"],
+        optional name "name" [1 "name"],
+        optional avg_amount "avg_amount" [2 "avg_amount"],
+        optional unit "unit" [3 "unit"],
+        optional usage "usage" [4 "usage"],
+        optional detail "detail" [5 "detail"],
     }
-}
-impl<'de> serde::Deserialize<'de> for UsageDetail {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    UsageDetail(skip_unknown) {
+        optional avg_amount "avg_amount" [0 "avg_amount"],
+        optional unit "unit" [1 "unit"],
+        optional start_date "start_date" [2 "start_date"],
+        optional end_date "end_date" [3 "end_date"],
+        optional usage "usage" [4 "usage"],
     }
 }

@@ -32,81 +32,6 @@ pub struct User {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub role: Option<Identity>,
 }
-impl rt::struct_de::Members for User {
-    const NAME: &'static str = "User";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "name",
-        "description",
-        "email",
-        "state",
-        "creation_date",
-        "api",
-        "role",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "email" => 3,
-            "state" => 4,
-            "creation_date" => 5,
-            "api" => 6,
-            "role" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let mut slot_state = None;
-        let mut slot_creation_date = None;
-        let mut slot_api = None;
-        let mut slot_role = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_creation_date,
-                        "creation_date",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_api, "api")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_role, "role")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-            creation_date: slot_creation_date.unwrap_or_default(),
-            api: slot_api.unwrap_or_default(),
-            role: slot_role.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for User {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A user's API access settings.
 #[derive(Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -120,46 +45,6 @@ pub struct UserApi {
     /// The IP addresses from which the user may use the API.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub allowed_ips: Option<Vec<String>>,
-}
-impl rt::struct_de::Members for UserApi {
-    const NAME: &'static str = "UserApi";
-    const NAMES: &'static [&'static str] = &["active", "key", "allowed_ips"];
-    fn index(key: &str) -> usize {
-        match key {
-            "active" => 0,
-            "key" => 1,
-            "allowed_ips" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_active = None;
-        let mut slot_key = None;
-        let mut slot_allowed_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_allowed_ips, "allowed_ips")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            active: slot_active.unwrap_or_default(),
-            key: slot_key.unwrap_or_default(),
-            allowed_ips: slot_allowed_ips.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UserApi {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for UserApi {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -177,36 +62,6 @@ pub struct ApiKey {
     /// The API key.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub key: Option<String>,
-}
-impl rt::struct_de::Members for ApiKey {
-    const NAME: &'static str = "ApiKey";
-    const NAMES: &'static [&'static str] = &["key"];
-    fn index(key: &str) -> usize {
-        match key {
-            "key" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_key = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_key, "key")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            key: slot_key.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApiKey {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for ApiKey {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -266,5 +121,26 @@ impl<'de> serde::Deserialize<'de> for UserState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    User(skip_unknown) {
+        required id "id" [0 "id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional email "email" [3 "email"],
+        optional state "state" [4 "state"],
+        optional creation_date "creation_date" [5 "creation_date"],
+        optional api "api" [6 "api"],
+        optional role "role" [7 "role"],
+    }
+    UserApi(skip_unknown) {
+        optional active "active" [0 "active"],
+        optional key "key" [1 "key"],
+        optional allowed_ips "allowed_ips" [2 "allowed_ips"],
+    }
+    ApiKey(skip_unknown) {
+        optional key "key" [0 "key"],
     }
 }

@@ -22,53 +22,6 @@ pub struct ListFirewallPoliciesParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListFirewallPoliciesParams {
-    const NAME: &'static str = "ListFirewallPoliciesParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListFirewallPoliciesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListFirewallPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,39 +123,6 @@ pub struct GetFirewallParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
 }
-impl rt::struct_de::Members for GetFirewallParams {
-    const NAME: &'static str = "GetFirewallParams";
-    const NAMES: &'static [&'static str] = &["firewall_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFirewallParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
@@ -246,39 +166,6 @@ impl Client {
 pub struct ListFirewallServersParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
-}
-impl rt::struct_de::Members for ListFirewallServersParams {
-    const NAME: &'static str = "ListFirewallServersParams";
-    const NAMES: &'static [&'static str] = &["firewall_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListFirewallServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListFirewallServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -328,49 +215,6 @@ pub struct GetFirewallServerParams {
     pub firewall_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
-}
-impl rt::struct_de::Members for GetFirewallServerParams {
-    const NAME: &'static str = "GetFirewallServerParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "server_ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_server_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_server_ip_id,
-                        "server_ip_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFirewallServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -426,39 +270,6 @@ pub struct ListFirewallPolicyRulesParams {
     /// The id of the firewall policy.
     pub firewall_id: String,
 }
-impl rt::struct_de::Members for ListFirewallPolicyRulesParams {
-    const NAME: &'static str = "ListFirewallPolicyRulesParams";
-    const NAMES: &'static [&'static str] = &["firewall_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListFirewallPolicyRulesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListFirewallPolicyRulesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
@@ -507,43 +318,6 @@ pub struct GetFirewallPolicyRuleParams {
     pub firewall_id: String,
     /// The id of the rule.
     pub rule_id: String,
-}
-impl rt::struct_de::Members for GetFirewallPolicyRuleParams {
-    const NAME: &'static str = "GetFirewallPolicyRuleParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFirewallPolicyRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -596,59 +370,6 @@ pub struct CreateFirewallPolicyParams {
     pub firewall_policy: NewFirewallPolicy,
     /// The policy's rules, at least one. Must be at least 1 item.
     pub firewall_policy_rules: Vec<NewFirewallRule>,
-}
-impl rt::struct_de::Members for CreateFirewallPolicyParams {
-    const NAME: &'static str = "CreateFirewallPolicyParams";
-    const NAMES: &'static [&'static str] = &["firewall_policy", "firewall_policy_rules"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_policy" => 0,
-            "firewall_policy_rules" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_policy = None;
-        let mut slot_firewall_policy_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policy,
-                        "firewall_policy",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policy_rules,
-                        "firewall_policy_rules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_policy: rt::struct_de::required(
-                slot_firewall_policy,
-                "firewall_policy",
-            )?,
-            firewall_policy_rules: rt::struct_de::required(
-                slot_firewall_policy_rules,
-                "firewall_policy_rules",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateFirewallPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -726,52 +447,6 @@ pub struct AddFirewallPolicyRuleParams {
     /// The rules to add, at least one. Must be at least 1 item.
     pub firewall_policy_rules: Vec<NewFirewallRule>,
 }
-impl rt::struct_de::Members for AddFirewallPolicyRuleParams {
-    const NAME: &'static str = "AddFirewallPolicyRuleParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "firewall_policy_rules"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "firewall_policy_rules" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_firewall_policy_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_policy_rules,
-                        "firewall_policy_rules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            firewall_policy_rules: rt::struct_de::required(
-                slot_firewall_policy_rules,
-                "firewall_policy_rules",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddFirewallPolicyRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -844,43 +519,6 @@ pub struct AttachServerFirewallPolicyParams {
     pub firewall_id: String,
     /// The ids of the server IPs to apply the policy to, at least one. Must be at least 1 item.
     pub server_ips: Vec<String>,
-}
-impl rt::struct_de::Members for AttachServerFirewallPolicyParams {
-    const NAME: &'static str = "AttachServerFirewallPolicyParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "server_ips"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "server_ips" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_server_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            server_ips: rt::struct_de::required(slot_server_ips, "server_ips")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachServerFirewallPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl AttachServerFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -958,49 +596,6 @@ pub struct ModifyFirewallParams {
     /// The policy's new description.
     pub description: Option<String>,
 }
-impl rt::struct_de::Members for ModifyFirewallParams {
-    const NAME: &'static str = "ModifyFirewallParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "name", "description"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyFirewallParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
@@ -1070,39 +665,6 @@ pub struct DeleteFirewallParams {
     /// The id of the firewall policy to delete.
     pub firewall_id: String,
 }
-impl rt::struct_de::Members for DeleteFirewallParams {
-    const NAME: &'static str = "DeleteFirewallParams";
-    const NAMES: &'static [&'static str] = &["firewall_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteFirewallParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
@@ -1151,43 +713,6 @@ pub struct RemoveFirewallRuleParams {
     pub firewall_id: String,
     /// The id of the rule to delete.
     pub rule_id: String,
-}
-impl rt::struct_de::Members for RemoveFirewallRuleParams {
-    const NAME: &'static str = "RemoveFirewallRuleParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveFirewallRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RemoveFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1241,49 +766,6 @@ pub struct RemoveFirewallServerParams {
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
 }
-impl rt::struct_de::Members for RemoveFirewallServerParams {
-    const NAME: &'static str = "RemoveFirewallServerParams";
-    const NAMES: &'static [&'static str] = &["firewall_id", "server_ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "firewall_id" => 0,
-            "server_ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewall_id = None;
-        let mut slot_server_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_server_ip_id,
-                        "server_ip_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveFirewallServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>, server_ip_id: impl Into<String>) -> Self {
@@ -1333,5 +815,60 @@ impl Client {
             self.clone(),
             RemoveFirewallServerParams::new(firewall_id, server_ip_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListFirewallPoliciesParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetFirewallParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+    }
+    ListFirewallServersParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+    }
+    GetFirewallServerParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required server_ip_id "server_ip_id" [1 "server_ip_id"],
+    }
+    ListFirewallPolicyRulesParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+    }
+    GetFirewallPolicyRuleParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required rule_id "rule_id" [1 "rule_id"],
+    }
+    CreateFirewallPolicyParams(refuse_unknown) {
+        required firewall_policy "firewall_policy" [0 "firewall_policy"],
+        required firewall_policy_rules "firewall_policy_rules" [1 "firewall_policy_rules"],
+    }
+    AddFirewallPolicyRuleParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required firewall_policy_rules "firewall_policy_rules" [1 "firewall_policy_rules"],
+    }
+    AttachServerFirewallPolicyParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required server_ips "server_ips" [1 "server_ips"],
+    }
+    ModifyFirewallParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+    }
+    DeleteFirewallParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+    }
+    RemoveFirewallRuleParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required rule_id "rule_id" [1 "rule_id"],
+    }
+    RemoveFirewallServerParams(refuse_unknown) {
+        required firewall_id "firewall_id" [0 "firewall_id"],
+        required server_ip_id "server_ip_id" [1 "server_ip_id"],
     }
 }

@@ -22,53 +22,6 @@ pub struct ListImagesParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListImagesParams {
-    const NAME: &'static str = "ListImagesParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListImagesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListImagesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,37 +123,6 @@ pub struct GetImageParams {
     /// The id of the image.
     pub image_id: String,
 }
-impl rt::struct_de::Members for GetImageParams {
-    const NAME: &'static str = "GetImageParams";
-    const NAMES: &'static [&'static str] = &["image_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "image_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_image_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(image_id: impl Into<String>) -> Self {
@@ -242,37 +164,6 @@ impl Client {
 pub struct CreateImageParams {
     /// The image to create: the server to take it from, its name and its schedule.
     pub image: NewImage,
-}
-impl rt::struct_de::Members for CreateImageParams {
-    const NAME: &'static str = "CreateImageParams";
-    const NAMES: &'static [&'static str] = &["image"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "image" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_image = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            image: rt::struct_de::required(slot_image, "image")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -339,56 +230,6 @@ pub struct ModifyImageParams {
     pub description: Option<String>,
     /// The new schedule; only `ONCE` is accepted, to stop taking images on a schedule. Must be one of `ONCE`.
     pub frequency: Option<String>,
-}
-impl rt::struct_de::Members for ModifyImageParams {
-    const NAME: &'static str = "ModifyImageParams";
-    const NAMES: &'static [&'static str] = &[
-        "image_id",
-        "name",
-        "description",
-        "frequency",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "image_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "frequency" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_image_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_frequency = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_frequency, "frequency")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            frequency: slot_frequency.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyImageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -476,37 +317,6 @@ pub struct DeleteImageParams {
     /// The id of the image to delete.
     pub image_id: String,
 }
-impl rt::struct_de::Members for DeleteImageParams {
-    const NAME: &'static str = "DeleteImageParams";
-    const NAMES: &'static [&'static str] = &["image_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "image_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_image_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(image_id: impl Into<String>) -> Self {
@@ -542,5 +352,30 @@ impl Client {
     /// * source section: "Delete an image"
     pub fn delete_image(&self, image_id: impl Into<String>) -> DeleteImageRequest {
         Call::new(self.clone(), DeleteImageParams::new(image_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListImagesParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetImageParams(refuse_unknown) {
+        required image_id "image_id" [0 "image_id"],
+    }
+    CreateImageParams(refuse_unknown) {
+        required image "image" [0 "image"],
+    }
+    ModifyImageParams(refuse_unknown) {
+        required image_id "image_id" [0 "image_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional frequency "frequency" [3 "frequency"],
+    }
+    DeleteImageParams(refuse_unknown) {
+        required image_id "image_id" [0 "image_id"],
     }
 }

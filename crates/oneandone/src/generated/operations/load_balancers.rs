@@ -22,53 +22,6 @@ pub struct ListLoadBalancersParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListLoadBalancersParams {
-    const NAME: &'static str = "ListLoadBalancersParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLoadBalancersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,46 +123,6 @@ pub struct GetLoadBalancerParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
 }
-impl rt::struct_de::Members for GetLoadBalancerParams {
-    const NAME: &'static str = "GetLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
@@ -256,46 +169,6 @@ impl Client {
 pub struct ListLoadBalancerServersParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
-}
-impl rt::struct_de::Members for ListLoadBalancerServersParams {
-    const NAME: &'static str = "ListLoadBalancerServersParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLoadBalancerServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListLoadBalancerServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -345,56 +218,6 @@ pub struct GetLoadBalancerServerParams {
     pub load_balancer_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
-}
-impl rt::struct_de::Members for GetLoadBalancerServerParams {
-    const NAME: &'static str = "GetLoadBalancerServerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "server_ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_server_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_server_ip_id,
-                        "server_ip_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadBalancerServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -456,46 +279,6 @@ pub struct LoadBalancerRulesParams {
     /// The id of the load balancer.
     pub load_balancer_id: String,
 }
-impl rt::struct_de::Members for LoadBalancerRulesParams {
-    const NAME: &'static str = "LoadBalancerRulesParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerRulesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadBalancerRulesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
@@ -544,50 +327,6 @@ pub struct GetLoadBalancerRuleParams {
     pub load_balancer_id: String,
     /// The id of the rule.
     pub rule_id: String,
-}
-impl rt::struct_de::Members for GetLoadBalancerRuleParams {
-    const NAME: &'static str = "GetLoadBalancerRuleParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadBalancerRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -643,56 +382,6 @@ pub struct CreateLoadBalancerParams {
     pub load_balancer: NewLoadBalancer,
     /// The load balancer's rules, at least one. Must be at least 1 item.
     pub load_balancer_rules: Vec<NewLoadBalancerRule>,
-}
-impl rt::struct_de::Members for CreateLoadBalancerParams {
-    const NAME: &'static str = "CreateLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer", "load_balancer_rules"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer" => 0,
-            "load_balancer_rules" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer = None;
-        let mut slot_load_balancer_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer,
-                        "load_balancer",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_rules,
-                        "load_balancer_rules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer: rt::struct_de::required(slot_load_balancer, "load_balancer")?,
-            load_balancer_rules: rt::struct_de::required(
-                slot_load_balancer_rules,
-                "load_balancer_rules",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -784,50 +473,6 @@ pub struct AttachLoadBalancerServerParams {
     /// The ids of the server IPs to attach, at least one. Must be at least 1 item.
     pub server_ips: Vec<String>,
 }
-impl rt::struct_de::Members for AttachLoadBalancerServerParams {
-    const NAME: &'static str = "AttachLoadBalancerServerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ips"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "server_ips" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_server_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_ips, "server_ips")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            server_ips: rt::struct_de::required(slot_server_ips, "server_ips")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachLoadBalancerServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AttachLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -901,59 +546,6 @@ pub struct AddLoadBalancerRuleParams {
     pub load_balancer_id: String,
     /// The rules to add, at least one. Must be at least 1 item.
     pub load_balancer_rules: Vec<NewLoadBalancerRule>,
-}
-impl rt::struct_de::Members for AddLoadBalancerRuleParams {
-    const NAME: &'static str = "AddLoadBalancerRuleParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "load_balancer_rules"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "load_balancer_rules" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_load_balancer_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_rules,
-                        "load_balancer_rules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            load_balancer_rules: rt::struct_de::required(
-                slot_load_balancer_rules,
-                "load_balancer_rules",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddLoadBalancerRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl AddLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1047,127 +639,6 @@ pub struct ModifyLoadBalancerParams {
     pub persistence_time: Option<i64>,
     /// How traffic is spread over the servers.
     pub method: Option<LoadBalancerMethod>,
-}
-impl rt::struct_de::Members for ModifyLoadBalancerParams {
-    const NAME: &'static str = "ModifyLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &[
-        "load_balancer_id",
-        "name",
-        "description",
-        "health_check_test",
-        "health_check_interval",
-        "health_check_path",
-        "health_check_parse",
-        "persistence",
-        "persistence_time",
-        "method",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "health_check_test" => 3,
-            "health_check_interval" => 4,
-            "health_check_path" => 5,
-            "health_check_parse" => 6,
-            "persistence" => 7,
-            "persistence_time" => 8,
-            "method" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_health_check_test = None;
-        let mut slot_health_check_interval = None;
-        let mut slot_health_check_path = None;
-        let mut slot_health_check_parse = None;
-        let mut slot_persistence = None;
-        let mut slot_persistence_time = None;
-        let mut slot_method = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_test,
-                        "health_check_test",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_interval,
-                        "health_check_interval",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_path,
-                        "health_check_path",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_health_check_parse,
-                        "health_check_parse",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(&mut map, &mut slot_persistence, "persistence")?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_persistence_time,
-                        "persistence_time",
-                    )?
-                }
-                9 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            health_check_test: slot_health_check_test.unwrap_or_default(),
-            health_check_interval: slot_health_check_interval.unwrap_or_default(),
-            health_check_path: slot_health_check_path.unwrap_or_default(),
-            health_check_parse: slot_health_check_parse.unwrap_or_default(),
-            persistence: slot_persistence.unwrap_or_default(),
-            persistence_time: slot_persistence_time.unwrap_or_default(),
-            method: slot_method.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1322,46 +793,6 @@ pub struct DeleteLoadBalancerParams {
     /// The id of the load balancer to delete.
     pub load_balancer_id: String,
 }
-impl rt::struct_de::Members for DeleteLoadBalancerParams {
-    const NAME: &'static str = "DeleteLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
@@ -1410,56 +841,6 @@ pub struct RemoveLoadBalancerServerParams {
     pub load_balancer_id: String,
     /// The id of the server IP (from `list_server_ips`), not the id of the server.
     pub server_ip_id: String,
-}
-impl rt::struct_de::Members for RemoveLoadBalancerServerParams {
-    const NAME: &'static str = "RemoveLoadBalancerServerParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "server_ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "server_ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_server_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_server_ip_id,
-                        "server_ip_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            server_ip_id: rt::struct_de::required(slot_server_ip_id, "server_ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RemoveLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1523,50 +904,6 @@ pub struct RemoveLoadBalancerRuleParams {
     /// The id of the rule to delete.
     pub rule_id: String,
 }
-impl rt::struct_de::Members for RemoveLoadBalancerRuleParams {
-    const NAME: &'static str = "RemoveLoadBalancerRuleParams";
-    const NAMES: &'static [&'static str] = &["load_balancer_id", "rule_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "load_balancer_id" => 0,
-            "rule_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_load_balancer_id = None;
-        let mut slot_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_rule_id, "rule_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-            rule_id: rt::struct_de::required(slot_rule_id, "rule_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
@@ -1611,5 +948,67 @@ impl Client {
             self.clone(),
             RemoveLoadBalancerRuleParams::new(load_balancer_id, rule_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListLoadBalancersParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetLoadBalancerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+    }
+    ListLoadBalancerServersParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+    }
+    GetLoadBalancerServerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required server_ip_id "server_ip_id" [1 "server_ip_id"],
+    }
+    LoadBalancerRulesParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+    }
+    GetLoadBalancerRuleParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required rule_id "rule_id" [1 "rule_id"],
+    }
+    CreateLoadBalancerParams(refuse_unknown) {
+        required load_balancer "load_balancer" [0 "load_balancer"],
+        required load_balancer_rules "load_balancer_rules" [1 "load_balancer_rules"],
+    }
+    AttachLoadBalancerServerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required server_ips "server_ips" [1 "server_ips"],
+    }
+    AddLoadBalancerRuleParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required load_balancer_rules "load_balancer_rules" [1 "load_balancer_rules"],
+    }
+    ModifyLoadBalancerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional health_check_test "health_check_test" [3 "health_check_test"],
+        optional health_check_interval "health_check_interval" [4 "health_check_interval"],
+        optional health_check_path "health_check_path" [5 "health_check_path"],
+        optional health_check_parse "health_check_parse" [6 "health_check_parse"],
+        optional persistence "persistence" [7 "persistence"],
+        optional persistence_time "persistence_time" [8 "persistence_time"],
+        optional method "method" [9 "method"],
+    }
+    DeleteLoadBalancerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+    }
+    RemoveLoadBalancerServerParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required server_ip_id "server_ip_id" [1 "server_ip_id"],
+    }
+    RemoveLoadBalancerRuleParams(refuse_unknown) {
+        required load_balancer_id "load_balancer_id" [0 "load_balancer_id"],
+        required rule_id "rule_id" [1 "rule_id"],
     }
 }

@@ -28,74 +28,6 @@ pub struct ListLogsParams {
     /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
     pub end_date: Option<String>,
 }
-impl rt::struct_de::Members for ListLogsParams {
-    const NAME: &'static str = "ListLogsParams";
-    const NAMES: &'static [&'static str] = &[
-        "page",
-        "per_page",
-        "sort",
-        "q",
-        "fields",
-        "period",
-        "start_date",
-        "end_date",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            "period" => 5,
-            "start_date" => 6,
-            "end_date" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let mut slot_period = None;
-        let mut slot_start_date = None;
-        let mut slot_end_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-            period: slot_period.unwrap_or_default(),
-            start_date: slot_start_date.unwrap_or_default(),
-            end_date: slot_end_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLogsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListLogsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -248,37 +180,6 @@ pub struct GetLogParams {
     /// The id of the log entry.
     pub log_id: String,
 }
-impl rt::struct_de::Members for GetLogParams {
-    const NAME: &'static str = "GetLogParams";
-    const NAMES: &'static [&'static str] = &["log_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "log_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_log_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_log_id, "log_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            log_id: rt::struct_de::required(slot_log_id, "log_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLogParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetLogParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(log_id: impl Into<String>) -> Self {
@@ -312,5 +213,21 @@ impl Client {
     /// * source section: "Retrieve a single log"
     pub fn get_log(&self, log_id: impl Into<String>) -> GetLogRequest {
         Call::new(self.clone(), GetLogParams::new(log_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListLogsParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+        optional period "period" [5 "period"],
+        optional start_date "start_date" [6 "start_date"],
+        optional end_date "end_date" [7 "end_date"],
+    }
+    GetLogParams(refuse_unknown) {
+        required log_id "log_id" [0 "log_id"],
     }
 }

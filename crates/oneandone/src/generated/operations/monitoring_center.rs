@@ -22,53 +22,6 @@ pub struct ListServerUsagesParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListServerUsagesParams {
-    const NAME: &'static str = "ListServerUsagesParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServerUsagesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListServerUsagesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -176,54 +129,6 @@ pub struct GetUsageParams {
     /// The end of a `CUSTOM` period, as a UTC date and time such as `2015-05-20T00:05:00Z`; required with `CUSTOM`.
     pub end_date: Option<String>,
 }
-impl rt::struct_de::Members for GetUsageParams {
-    const NAME: &'static str = "GetUsageParams";
-    const NAMES: &'static [&'static str] = &[
-        "server_id",
-        "period",
-        "start_date",
-        "end_date",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "period" => 1,
-            "start_date" => 2,
-            "end_date" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_period = None;
-        let mut slot_start_date = None;
-        let mut slot_end_date = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_period, "period")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_start_date, "start_date")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_end_date, "end_date")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            period: slot_period.unwrap_or_default(),
-            start_date: slot_start_date.unwrap_or_default(),
-            end_date: slot_end_date.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetUsageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -321,5 +226,21 @@ impl GetUsageRequest {
     pub fn end_date(mut self, value: impl Into<String>) -> Self {
         self.params.end_date = Some(value.into());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListServerUsagesParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetUsageParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        optional period "period" [1 "period"],
+        optional start_date "start_date" [2 "start_date"],
+        optional end_date "end_date" [3 "end_date"],
     }
 }

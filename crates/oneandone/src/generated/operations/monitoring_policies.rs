@@ -22,53 +22,6 @@ pub struct ListMonitoringPoliciesParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListMonitoringPoliciesParams {
-    const NAME: &'static str = "ListMonitoringPoliciesParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListMonitoringPoliciesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListMonitoringPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,46 +123,6 @@ pub struct GetMonitoringPolicyParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
 }
-impl rt::struct_de::Members for GetMonitoringPolicyParams {
-    const NAME: &'static str = "GetMonitoringPolicyParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
@@ -256,46 +169,6 @@ impl Client {
 pub struct ListMonitoringPolicyPortsParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
-}
-impl rt::struct_de::Members for ListMonitoringPolicyPortsParams {
-    const NAME: &'static str = "ListMonitoringPolicyPortsParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyPortsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListMonitoringPolicyPortsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -348,50 +221,6 @@ pub struct GetMonitoringPolicyPortParams {
     pub monitoring_policy_id: String,
     /// The id of the port.
     pub port_id: String,
-}
-impl rt::struct_de::Members for GetMonitoringPolicyPortParams {
-    const NAME: &'static str = "GetMonitoringPolicyPortParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "port_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_port_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyPortParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -449,46 +278,6 @@ pub struct ListMonitoringPolicyProcessesParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
 }
-impl rt::struct_de::Members for ListMonitoringPolicyProcessesParams {
-    const NAME: &'static str = "ListMonitoringPolicyProcessesParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyProcessesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListMonitoringPolicyProcessesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
@@ -542,50 +331,6 @@ pub struct GetMonitoringPolicyProcessParams {
     pub monitoring_policy_id: String,
     /// The id of the process.
     pub process_id: String,
-}
-impl rt::struct_de::Members for GetMonitoringPolicyProcessParams {
-    const NAME: &'static str = "GetMonitoringPolicyProcessParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "process_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_process_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyProcessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -643,46 +388,6 @@ pub struct ListMonitoringPolicyServersParams {
     /// The id of the monitoring policy.
     pub monitoring_policy_id: String,
 }
-impl rt::struct_de::Members for ListMonitoringPolicyServersParams {
-    const NAME: &'static str = "ListMonitoringPolicyServersParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListMonitoringPolicyServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListMonitoringPolicyServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
@@ -734,50 +439,6 @@ pub struct GetMonitoringPolicyServerParams {
     pub monitoring_policy_id: String,
     /// The id of the attached server.
     pub server_id: String,
-}
-impl rt::struct_de::Members for GetMonitoringPolicyServerParams {
-    const NAME: &'static str = "GetMonitoringPolicyServerParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetMonitoringPolicyServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -840,63 +501,6 @@ pub struct CreateMonitoringPolicyParams {
     pub ports: Vec<NewMonitoringPort>,
     /// The processes to watch, at least one. Must be at least 1 item.
     pub processes: Vec<NewMonitoringProcess>,
-}
-impl rt::struct_de::Members for CreateMonitoringPolicyParams {
-    const NAME: &'static str = "CreateMonitoringPolicyParams";
-    const NAMES: &'static [&'static str] = &[
-        "monitoring_policy",
-        "thresholds",
-        "ports",
-        "processes",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy" => 0,
-            "thresholds" => 1,
-            "ports" => 2,
-            "processes" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy = None;
-        let mut slot_thresholds = None;
-        let mut slot_ports = None;
-        let mut slot_processes = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy,
-                        "monitoring_policy",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy: rt::struct_de::required(
-                slot_monitoring_policy,
-                "monitoring_policy",
-            )?,
-            thresholds: rt::struct_de::required(slot_thresholds, "thresholds")?,
-            ports: rt::struct_de::required(slot_ports, "ports")?,
-            processes: rt::struct_de::required(slot_processes, "processes")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateMonitoringPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1001,50 +605,6 @@ pub struct AddPortParams {
     /// The ports to add, at least one. Must be at least 1 item.
     pub ports: Vec<NewMonitoringPort>,
 }
-impl rt::struct_de::Members for AddPortParams {
-    const NAME: &'static str = "AddPortParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "ports"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "ports" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_ports = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_ports, "ports")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            ports: rt::struct_de::required(slot_ports, "ports")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddPortParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddPortParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1118,50 +678,6 @@ pub struct AddProcessParams {
     pub monitoring_policy_id: String,
     /// The processes to add, at least one. Must be at least 1 item.
     pub processes: Vec<NewMonitoringProcess>,
-}
-impl rt::struct_de::Members for AddProcessParams {
-    const NAME: &'static str = "AddProcessParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "processes"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "processes" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_processes = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_processes, "processes")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            processes: rt::struct_de::required(slot_processes, "processes")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddProcessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl AddProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1241,50 +757,6 @@ pub struct AttachMonitoringPolicyServerParams {
     /// The ids of the servers to apply the policy to, at least one. Must be at least 1 item.
     pub servers: Vec<String>,
 }
-impl rt::struct_de::Members for AttachMonitoringPolicyServerParams {
-    const NAME: &'static str = "AttachMonitoringPolicyServerParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "servers"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "servers" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_servers = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            servers: rt::struct_de::required(slot_servers, "servers")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachMonitoringPolicyServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AttachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1359,64 +831,6 @@ pub struct ModifyMonitoringPolicyParams {
     pub monitoring_policy: Option<MonitoringPolicyChanges>,
     /// New thresholds for one or more of the checks.
     pub thresholds: Option<ThresholdChanges>,
-}
-impl rt::struct_de::Members for ModifyMonitoringPolicyParams {
-    const NAME: &'static str = "ModifyMonitoringPolicyParams";
-    const NAMES: &'static [&'static str] = &[
-        "monitoring_policy_id",
-        "monitoring_policy",
-        "thresholds",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "monitoring_policy" => 1,
-            "thresholds" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_monitoring_policy = None;
-        let mut slot_thresholds = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy,
-                        "monitoring_policy",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_thresholds, "thresholds")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            monitoring_policy: slot_monitoring_policy.unwrap_or_default(),
-            thresholds: slot_thresholds.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyMonitoringPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1506,54 +920,6 @@ pub struct ModifyPortParams {
     /// The new alert settings of the port.
     pub port: MonitoringPortUpdate,
 }
-impl rt::struct_de::Members for ModifyPortParams {
-    const NAME: &'static str = "ModifyPortParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id", "port"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "port_id" => 1,
-            "port" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_port_id = None;
-        let mut slot_port = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_port, "port")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
-            port: rt::struct_de::required(slot_port, "port")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyPortParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyPortParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1637,58 +1003,6 @@ pub struct ModifyProcessParams {
     /// The new alert settings of the process.
     pub process: MonitoringProcessUpdate,
 }
-impl rt::struct_de::Members for ModifyProcessParams {
-    const NAME: &'static str = "ModifyProcessParams";
-    const NAMES: &'static [&'static str] = &[
-        "monitoring_policy_id",
-        "process_id",
-        "process",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "process_id" => 1,
-            "process" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_process_id = None;
-        let mut slot_process = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_process, "process")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
-            process: rt::struct_de::required(slot_process, "process")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyProcessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1768,46 +1082,6 @@ pub struct DeleteMonitoringPolicyParams {
     /// The id of the monitoring policy to delete.
     pub monitoring_policy_id: String,
 }
-impl rt::struct_de::Members for DeleteMonitoringPolicyParams {
-    const NAME: &'static str = "DeleteMonitoringPolicyParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
@@ -1856,50 +1130,6 @@ pub struct DeleteMonitoringPolicyPortParams {
     pub monitoring_policy_id: String,
     /// The id of the port to remove.
     pub port_id: String,
-}
-impl rt::struct_de::Members for DeleteMonitoringPolicyPortParams {
-    const NAME: &'static str = "DeleteMonitoringPolicyPortParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "port_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "port_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_port_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_port_id, "port_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            port_id: rt::struct_de::required(slot_port_id, "port_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyPortParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DeleteMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1958,50 +1188,6 @@ pub struct DeleteMonitoringPolicyProcessParams {
     pub monitoring_policy_id: String,
     /// The id of the process to remove.
     pub process_id: String,
-}
-impl rt::struct_de::Members for DeleteMonitoringPolicyProcessParams {
-    const NAME: &'static str = "DeleteMonitoringPolicyProcessParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "process_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "process_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_process_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_process_id, "process_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            process_id: rt::struct_de::required(slot_process_id, "process_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteMonitoringPolicyProcessParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DeleteMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2063,50 +1249,6 @@ pub struct DetachMonitoringPolicyServerParams {
     /// The id of the server to detach.
     pub server_id: String,
 }
-impl rt::struct_de::Members for DetachMonitoringPolicyServerParams {
-    const NAME: &'static str = "DetachMonitoringPolicyServerParams";
-    const NAMES: &'static [&'static str] = &["monitoring_policy_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "monitoring_policy_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_monitoring_policy_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_monitoring_policy_id,
-                        "monitoring_policy_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            monitoring_policy_id: rt::struct_de::required(
-                slot_monitoring_policy_id,
-                "monitoring_policy_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachMonitoringPolicyServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DetachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2154,5 +1296,87 @@ impl Client {
             self.clone(),
             DetachMonitoringPolicyServerParams::new(monitoring_policy_id, server_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListMonitoringPoliciesParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetMonitoringPolicyParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+    }
+    ListMonitoringPolicyPortsParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+    }
+    GetMonitoringPolicyPortParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required port_id "port_id" [1 "port_id"],
+    }
+    ListMonitoringPolicyProcessesParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+    }
+    GetMonitoringPolicyProcessParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required process_id "process_id" [1 "process_id"],
+    }
+    ListMonitoringPolicyServersParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+    }
+    GetMonitoringPolicyServerParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    CreateMonitoringPolicyParams(refuse_unknown) {
+        required monitoring_policy "monitoring_policy" [0 "monitoring_policy"],
+        required thresholds "thresholds" [1 "thresholds"],
+        required ports "ports" [2 "ports"],
+        required processes "processes" [3 "processes"],
+    }
+    AddPortParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required ports "ports" [1 "ports"],
+    }
+    AddProcessParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required processes "processes" [1 "processes"],
+    }
+    AttachMonitoringPolicyServerParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required servers "servers" [1 "servers"],
+    }
+    ModifyMonitoringPolicyParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        optional monitoring_policy "monitoring_policy" [1 "monitoring_policy"],
+        optional thresholds "thresholds" [2 "thresholds"],
+    }
+    ModifyPortParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required port_id "port_id" [1 "port_id"],
+        required port "port" [2 "port"],
+    }
+    ModifyProcessParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required process_id "process_id" [1 "process_id"],
+        required process "process" [2 "process"],
+    }
+    DeleteMonitoringPolicyParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+    }
+    DeleteMonitoringPolicyPortParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required port_id "port_id" [1 "port_id"],
+    }
+    DeleteMonitoringPolicyProcessParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required process_id "process_id" [1 "process_id"],
+    }
+    DetachMonitoringPolicyServerParams(refuse_unknown) {
+        required monitoring_policy_id "monitoring_policy_id" [0 "monitoring_policy_id"],
+        required server_id "server_id" [1 "server_id"],
     }
 }

@@ -22,53 +22,6 @@ pub struct ListPrivateNetworksParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListPrivateNetworksParams {
-    const NAME: &'static str = "ListPrivateNetworksParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListPrivateNetworksParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,46 +123,6 @@ pub struct GetPrivateNetworkParams {
     /// The id of the private network.
     pub private_network_id: String,
 }
-impl rt::struct_de::Members for GetPrivateNetworkParams {
-    const NAME: &'static str = "GetPrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &["private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetPrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
@@ -256,46 +169,6 @@ impl Client {
 pub struct ListPrivateNetworkServersParams {
     /// The id of the private network.
     pub private_network_id: String,
-}
-impl rt::struct_de::Members for ListPrivateNetworkServersParams {
-    const NAME: &'static str = "ListPrivateNetworkServersParams";
-    const NAMES: &'static [&'static str] = &["private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListPrivateNetworkServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -345,50 +218,6 @@ pub struct GetPrivateNetworkServerParams {
     pub private_network_id: String,
     /// The id of the attached server.
     pub server_id: String,
-}
-impl rt::struct_de::Members for GetPrivateNetworkServerParams {
-    const NAME: &'static str = "GetPrivateNetworkServerParams";
-    const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetPrivateNetworkServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetPrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -446,46 +275,6 @@ pub struct CreatePrivateNetworkParams {
     /// The private network to create: its name, description and addressing.
     pub private_network: NewPrivateNetwork,
 }
-impl rt::struct_de::Members for CreatePrivateNetworkParams {
-    const NAME: &'static str = "CreatePrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &["private_network"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network,
-                        "private_network",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network: rt::struct_de::required(
-                slot_private_network,
-                "private_network",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreatePrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreatePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network: NewPrivateNetwork) -> Self {
@@ -540,50 +329,6 @@ pub struct AttachPrivateNetworkServersParams {
     pub private_network_id: String,
     /// The ids of the servers to attach, at least one. Must be at least 1 item.
     pub server_ids: Vec<String>,
-}
-impl rt::struct_de::Members for AttachPrivateNetworkServersParams {
-    const NAME: &'static str = "AttachPrivateNetworkServersParams";
-    const NAMES: &'static [&'static str] = &["private_network_id", "server_ids"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            "server_ids" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let mut slot_server_ids = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_ids, "server_ids")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-            server_ids: rt::struct_de::required(slot_server_ids, "server_ids")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachPrivateNetworkServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl AttachPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -669,78 +414,6 @@ pub struct ModifyPrivateNetworkParams {
     /// The network's new subnet mask, e.g. `255.255.255.0`.
     pub subnet_mask: Option<String>,
 }
-impl rt::struct_de::Members for ModifyPrivateNetworkParams {
-    const NAME: &'static str = "ModifyPrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &[
-        "private_network_id",
-        "name",
-        "description",
-        "network_address",
-        "subnet_mask",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "network_address" => 3,
-            "subnet_mask" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_network_address = None;
-        let mut slot_subnet_mask = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_network_address,
-                        "network_address",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(&mut map, &mut slot_subnet_mask, "subnet_mask")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            network_address: slot_network_address.unwrap_or_default(),
-            subnet_mask: slot_subnet_mask.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyPrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
@@ -824,46 +497,6 @@ pub struct DeletePrivateNetworkParams {
     /// The id of the private network to delete.
     pub private_network_id: String,
 }
-impl rt::struct_de::Members for DeletePrivateNetworkParams {
-    const NAME: &'static str = "DeletePrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &["private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletePrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeletePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
@@ -912,50 +545,6 @@ pub struct RemovePrivateNetworkServerParams {
     pub private_network_id: String,
     /// The id of the server to detach.
     pub server_id: String,
-}
-impl rt::struct_de::Members for RemovePrivateNetworkServerParams {
-    const NAME: &'static str = "RemovePrivateNetworkServerParams";
-    const NAMES: &'static [&'static str] = &["private_network_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "private_network_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_private_network_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemovePrivateNetworkServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RemovePrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1009,5 +598,46 @@ impl Client {
             self.clone(),
             RemovePrivateNetworkServerParams::new(private_network_id, server_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListPrivateNetworksParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetPrivateNetworkParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+    }
+    ListPrivateNetworkServersParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+    }
+    GetPrivateNetworkServerParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    CreatePrivateNetworkParams(refuse_unknown) {
+        required private_network "private_network" [0 "private_network"],
+    }
+    AttachPrivateNetworkServersParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+        required server_ids "server_ids" [1 "server_ids"],
+    }
+    ModifyPrivateNetworkParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional network_address "network_address" [3 "network_address"],
+        optional subnet_mask "subnet_mask" [4 "subnet_mask"],
+    }
+    DeletePrivateNetworkParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+    }
+    RemovePrivateNetworkServerParams(refuse_unknown) {
+        required private_network_id "private_network_id" [0 "private_network_id"],
+        required server_id "server_id" [1 "server_id"],
     }
 }

@@ -22,53 +22,6 @@ pub struct ListPublicIpsParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListPublicIpsParams {
-    const NAME: &'static str = "ListPublicIpsParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListPublicIpsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListPublicIpsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,37 +123,6 @@ pub struct GetPublicIpParams {
     /// The id of the public IP.
     pub ip_id: String,
 }
-impl rt::struct_de::Members for GetPublicIpParams {
-    const NAME: &'static str = "GetPublicIpParams";
-    const NAMES: &'static [&'static str] = &["ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ip_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetPublicIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetPublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ip_id: impl Into<String>) -> Self {
@@ -244,43 +166,6 @@ pub struct CreatePublicIpParams {
     pub reverse_dns: Option<String>,
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
     pub ip_type: Option<IpType>,
-}
-impl rt::struct_de::Members for CreatePublicIpParams {
-    const NAME: &'static str = "CreatePublicIpParams";
-    const NAMES: &'static [&'static str] = &["reverse_dns", "ip_type"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "reverse_dns" => 0,
-            "ip_type" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_reverse_dns = None;
-        let mut slot_ip_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_reverse_dns, "reverse_dns")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_type, "ip_type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            reverse_dns: slot_reverse_dns.unwrap_or_default(),
-            ip_type: slot_ip_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreatePublicIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreatePublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -355,48 +240,6 @@ pub struct ModifyPublicIpParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub reverse_dns: Option<Option<String>>,
 }
-impl rt::struct_de::Members for ModifyPublicIpParams {
-    const NAME: &'static str = "ModifyPublicIpParams";
-    const NAMES: &'static [&'static str] = &["ip_id", "reverse_dns"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ip_id" => 0,
-            "reverse_dns" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ip_id = None;
-        let mut slot_reverse_dns = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                1 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_reverse_dns,
-                        "reverse_dns",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-            reverse_dns: slot_reverse_dns.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyPublicIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyPublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ip_id: impl Into<String>) -> Self {
@@ -469,37 +312,6 @@ pub struct DeletePublicIpParams {
     /// The id of the public IP to delete.
     pub ip_id: String,
 }
-impl rt::struct_de::Members for DeletePublicIpParams {
-    const NAME: &'static str = "DeletePublicIpParams";
-    const NAMES: &'static [&'static str] = &["ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ip_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeletePublicIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeletePublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ip_id: impl Into<String>) -> Self {
@@ -533,5 +345,29 @@ impl Client {
     /// * source section: "Delete a public IP"
     pub fn delete_public_ip(&self, ip_id: impl Into<String>) -> DeletePublicIpRequest {
         Call::new(self.clone(), DeletePublicIpParams::new(ip_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListPublicIpsParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetPublicIpParams(refuse_unknown) {
+        required ip_id "ip_id" [0 "ip_id"],
+    }
+    CreatePublicIpParams(refuse_unknown) {
+        optional reverse_dns "reverse_dns" [0 "reverse_dns"],
+        optional ip_type "ip_type" [1 "ip_type"],
+    }
+    ModifyPublicIpParams(refuse_unknown) {
+        required ip_id "ip_id" [0 "ip_id"],
+        optional reverse_dns "reverse_dns" [1 "reverse_dns"] with rt::dynamic::Nullable,
+    }
+    DeletePublicIpParams(refuse_unknown) {
+        required ip_id "ip_id" [0 "ip_id"],
     }
 }

@@ -22,53 +22,6 @@ pub struct ListServersParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListServersParams {
-    const NAME: &'static str = "ListServersParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -172,37 +125,6 @@ pub struct GetServerParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for GetServerParams {
-    const NAME: &'static str = "GetServerParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -247,28 +169,6 @@ impl Client {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct FixedServerFlavorsParams {}
-impl rt::struct_de::Members for FixedServerFlavorsParams {
-    const NAME: &'static str = "FixedServerFlavorsParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for FixedServerFlavorsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl FixedServerFlavorsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -309,46 +209,6 @@ impl Client {
 pub struct GetFixedServerParams {
     /// The id of the fixed server flavor.
     pub fixed_server_id: String,
-}
-impl rt::struct_de::Members for GetFixedServerParams {
-    const NAME: &'static str = "GetFixedServerParams";
-    const NAMES: &'static [&'static str] = &["fixed_server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "fixed_server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_fixed_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_fixed_server_id,
-                        "fixed_server_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            fixed_server_id: rt::struct_de::required(
-                slot_fixed_server_id,
-                "fixed_server_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFixedServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetFixedServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -397,37 +257,6 @@ pub struct GetServerHardwareParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for GetServerHardwareParams {
-    const NAME: &'static str = "GetServerHardwareParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerHardwareParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetServerHardwareParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -474,37 +303,6 @@ impl Client {
 pub struct ListServerHddsParams {
     /// The id of the server.
     pub server_id: String,
-}
-impl rt::struct_de::Members for ListServerHddsParams {
-    const NAME: &'static str = "ListServerHddsParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServerHddsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListServerHddsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -554,41 +352,6 @@ pub struct GetServerHddParams {
     pub server_id: String,
     /// The id of the disk.
     pub hdd_id: String,
-}
-impl rt::struct_de::Members for GetServerHddParams {
-    const NAME: &'static str = "GetServerHddParams";
-    const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "hdd_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_hdd_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerHddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetServerHddParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -640,37 +403,6 @@ pub struct GetServerImageParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for GetServerImageParams {
-    const NAME: &'static str = "GetServerImageParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetServerImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -718,37 +450,6 @@ pub struct ListServerIpsParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for ListServerIpsParams {
-    const NAME: &'static str = "ListServerIpsParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServerIpsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListServerIpsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -794,41 +495,6 @@ pub struct GetServerIpParams {
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
-}
-impl rt::struct_de::Members for GetServerIpParams {
-    const NAME: &'static str = "GetServerIpParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetServerIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -881,41 +547,6 @@ pub struct ListIpFirewallPolicyParams {
     pub server_id: String,
     /// The id of the server's IP.
     pub ip_id: String,
-}
-impl rt::struct_de::Members for ListIpFirewallPolicyParams {
-    const NAME: &'static str = "ListIpFirewallPolicyParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListIpFirewallPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListIpFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -972,41 +603,6 @@ pub struct ListIpLoadBalancersParams {
     /// The id of the server's IP.
     pub ip_id: String,
 }
-impl rt::struct_de::Members for ListIpLoadBalancersParams {
-    const NAME: &'static str = "ListIpLoadBalancersParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListIpLoadBalancersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListIpLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
@@ -1057,37 +653,6 @@ pub struct GetServerStatusParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for GetServerStatusParams {
-    const NAME: &'static str = "GetServerStatusParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerStatusParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -1137,37 +702,6 @@ pub struct GetServerDvdParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for GetServerDvdParams {
-    const NAME: &'static str = "GetServerDvdParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerDvdParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetServerDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -1211,37 +745,6 @@ impl Client {
 pub struct ListServerPrivateNetworksParams {
     /// The id of the server.
     pub server_id: String,
-}
-impl rt::struct_de::Members for ListServerPrivateNetworksParams {
-    const NAME: &'static str = "ListServerPrivateNetworksParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServerPrivateNetworksParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListServerPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1291,50 +794,6 @@ pub struct PrivateNetworkInfoParams {
     pub server_id: String,
     /// The id of the private network.
     pub private_network_id: String,
-}
-impl rt::struct_de::Members for PrivateNetworkInfoParams {
-    const NAME: &'static str = "PrivateNetworkInfoParams";
-    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "private_network_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for PrivateNetworkInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl PrivateNetworkInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1392,37 +851,6 @@ pub struct ListServerSnapshotsParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for ListServerSnapshotsParams {
-    const NAME: &'static str = "ListServerSnapshotsParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServerSnapshotsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListServerSnapshotsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -1475,41 +903,6 @@ pub struct CreateServerParams {
     pub server: NewServer,
     /// The disks of the new server, at least one; mark exactly one of them as the main disk. Must be at least 1 item; exactly one item with `is_main` true.
     pub hdds: Vec<NewHdd>,
-}
-impl rt::struct_de::Members for CreateServerParams {
-    const NAME: &'static str = "CreateServerParams";
-    const NAMES: &'static [&'static str] = &["server", "hdds"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server" => 0,
-            "hdds" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server = None;
-        let mut slot_hdds = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server, "server")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server: rt::struct_de::required(slot_server, "server")?,
-            hdds: rt::struct_de::required(slot_hdds, "hdds")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1597,41 +990,6 @@ pub struct AddHddParams {
     /// The disks to add, at least one. Must be at least 1 item.
     pub hdds: Vec<NewHdd>,
 }
-impl rt::struct_de::Members for AddHddParams {
-    const NAME: &'static str = "AddHddParams";
-    const NAMES: &'static [&'static str] = &["server_id", "hdds"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "hdds" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_hdds = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hdds, "hdds")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            hdds: rt::struct_de::required(slot_hdds, "hdds")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddHddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddHddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1710,41 +1068,6 @@ pub struct AddNewIpParams {
     /// The version of the new IP; only `IPV4` is accepted. When unset, the API's default applies.
     pub ip_type: Option<IpType>,
 }
-impl rt::struct_de::Members for AddNewIpParams {
-    const NAME: &'static str = "AddNewIpParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_type"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_type" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_type, "ip_type")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_type: slot_ip_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddNewIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddNewIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -1819,54 +1142,6 @@ pub struct AddLoadBalancerParams {
     /// The id of the load balancer to attach the IP to.
     pub load_balancer_id: String,
 }
-impl rt::struct_de::Members for AddLoadBalancerParams {
-    const NAME: &'static str = "AddLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            "load_balancer_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1930,50 +1205,6 @@ pub struct AssignPrivateNetworkParams {
     /// The id of the private network to attach the server to.
     pub private_network_id: String,
 }
-impl rt::struct_de::Members for AssignPrivateNetworkParams {
-    const NAME: &'static str = "AssignPrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "private_network_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AssignPrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AssignPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2035,37 +1266,6 @@ pub struct CreateSnapshotParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for CreateSnapshotParams {
-    const NAME: &'static str = "CreateSnapshotParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -2116,41 +1316,6 @@ pub struct CloneServerParams {
     pub server_id: String,
     /// The name of the new server.
     pub name: String,
-}
-impl rt::struct_de::Members for CloneServerParams {
-    const NAME: &'static str = "CloneServerParams";
-    const NAMES: &'static [&'static str] = &["server_id", "name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "name" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            name: rt::struct_de::required(slot_name, "name")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CloneServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CloneServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2208,47 +1373,6 @@ pub struct ModifyServerParams {
     pub name: String,
     /// The server's new description; left unchanged when unset.
     pub description: Option<String>,
-}
-impl rt::struct_de::Members for ModifyServerParams {
-    const NAME: &'static str = "ModifyServerParams";
-    const NAMES: &'static [&'static str] = &["server_id", "name", "description"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            name: rt::struct_de::required(slot_name, "name")?,
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2322,71 +1446,6 @@ pub struct ModifyServerHardwareParams {
     pub cores_per_processor: Option<i64>,
     /// The new memory size, in GB.
     pub ram: Option<f64>,
-}
-impl rt::struct_de::Members for ModifyServerHardwareParams {
-    const NAME: &'static str = "ModifyServerHardwareParams";
-    const NAMES: &'static [&'static str] = &[
-        "server_id",
-        "fixed_instance_size_id",
-        "vcore",
-        "cores_per_processor",
-        "ram",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "fixed_instance_size_id" => 1,
-            "vcore" => 2,
-            "cores_per_processor" => 3,
-            "ram" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_fixed_instance_size_id = None;
-        let mut slot_vcore = None;
-        let mut slot_cores_per_processor = None;
-        let mut slot_ram = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_fixed_instance_size_id,
-                        "fixed_instance_size_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_vcore, "vcore")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cores_per_processor,
-                        "cores_per_processor",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            fixed_instance_size_id: slot_fixed_instance_size_id.unwrap_or_default(),
-            vcore: slot_vcore.unwrap_or_default(),
-            cores_per_processor: slot_cores_per_processor.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyServerHardwareParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyServerHardwareParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2481,45 +1540,6 @@ pub struct ModifyHddParams {
     /// The new size of the disk, in GB. Must be a multiple of 20.
     pub size: i64,
 }
-impl rt::struct_de::Members for ModifyHddParams {
-    const NAME: &'static str = "ModifyHddParams";
-    const NAMES: &'static [&'static str] = &["server_id", "hdd_id", "size"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "hdd_id" => 1,
-            "size" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_hdd_id = None;
-        let mut slot_size = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
-            size: rt::struct_de::required(slot_size, "size")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyHddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyHddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2598,47 +1618,6 @@ pub struct AddFirewallPolicyParams {
     /// The id of the firewall policy to apply.
     pub firewall_id: String,
 }
-impl rt::struct_de::Members for AddFirewallPolicyParams {
-    const NAME: &'static str = "AddFirewallPolicyParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "firewall_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            "firewall_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-            firewall_id: rt::struct_de::required(slot_firewall_id, "firewall_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddFirewallPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -2703,45 +1682,6 @@ pub struct ModifyServerStatusParams {
     pub action: ServerAction,
     /// How to carry the action out: through the operating system or at the power switch.
     pub method: ServerActionMethod,
-}
-impl rt::struct_de::Members for ModifyServerStatusParams {
-    const NAME: &'static str = "ModifyServerStatusParams";
-    const NAMES: &'static [&'static str] = &["server_id", "action", "method"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "action" => 1,
-            "method" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_action = None;
-        let mut slot_method = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_action, "action")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            action: rt::struct_de::required(slot_action, "action")?,
-            method: rt::struct_de::required(slot_method, "method")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyServerStatusParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifyServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -2831,41 +1771,6 @@ pub struct LoadDvdParams {
     /// The id of the DVD ISO to load (see `list_dvds`).
     pub dvd_id: String,
 }
-impl rt::struct_de::Members for LoadDvdParams {
-    const NAME: &'static str = "LoadDvdParams";
-    const NAMES: &'static [&'static str] = &["server_id", "dvd_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "dvd_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_dvd_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_dvd_id, "dvd_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            dvd_id: rt::struct_de::required(slot_dvd_id, "dvd_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadDvdParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl LoadDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, dvd_id: impl Into<String>) -> Self {
@@ -2918,43 +1823,6 @@ pub struct RestoreSnapshotParams {
     pub server_id: String,
     /// The id of the snapshot to restore.
     pub snapshot_id: String,
-}
-impl rt::struct_de::Members for RestoreSnapshotParams {
-    const NAME: &'static str = "RestoreSnapshotParams";
-    const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "snapshot_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_snapshot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RestoreSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RestoreSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -3015,56 +1883,6 @@ pub struct ReinstallImageParams {
     pub password: Option<String>,
     /// The id of a firewall policy to apply to the reinstalled server.
     pub firewall_id: Option<String>,
-}
-impl rt::struct_de::Members for ReinstallImageParams {
-    const NAME: &'static str = "ReinstallImageParams";
-    const NAMES: &'static [&'static str] = &[
-        "server_id",
-        "image_id",
-        "password",
-        "firewall_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "image_id" => 1,
-            "password" => 2,
-            "firewall_id" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_image_id = None;
-        let mut slot_password = None;
-        let mut slot_firewall_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_firewall_id, "firewall_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
-            password: slot_password.unwrap_or_default(),
-            firewall_id: slot_firewall_id.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReinstallImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for ReinstallImageParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -3154,41 +1972,6 @@ pub struct DeleteServerParams {
     /// Set to `true` to keep the server's IPs in the account after the server is deleted; the default is `false`: the API releases them.
     pub keep_ips: Option<bool>,
 }
-impl rt::struct_de::Members for DeleteServerParams {
-    const NAME: &'static str = "DeleteServerParams";
-    const NAMES: &'static [&'static str] = &["server_id", "keep_ips"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "keep_ips" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_keep_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_keep_ips, "keep_ips")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            keep_ips: slot_keep_ips.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -3257,41 +2040,6 @@ pub struct RemoveHddParams {
     /// The id of the disk to remove.
     pub hdd_id: String,
 }
-impl rt::struct_de::Members for RemoveHddParams {
-    const NAME: &'static str = "RemoveHddParams";
-    const NAMES: &'static [&'static str] = &["server_id", "hdd_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "hdd_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_hdd_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_hdd_id, "hdd_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            hdd_id: rt::struct_de::required(slot_hdd_id, "hdd_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveHddParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveHddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, hdd_id: impl Into<String>) -> Self {
@@ -3349,45 +2097,6 @@ pub struct RemoveIpParams {
     pub ip_id: String,
     /// Set to `true` to keep the IP in the account after it is taken from the server; the default is `false`: the API deletes it.
     pub keep_ip: Option<bool>,
-}
-impl rt::struct_de::Members for RemoveIpParams {
-    const NAME: &'static str = "RemoveIpParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "keep_ip"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            "keep_ip" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let mut slot_keep_ip = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_keep_ip, "keep_ip")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-            keep_ip: slot_keep_ip.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RemoveIpParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -3463,41 +2172,6 @@ pub struct RemoveFirewallPolicyParams {
     /// The id of the server's IP.
     pub ip_id: String,
 }
-impl rt::struct_de::Members for RemoveFirewallPolicyParams {
-    const NAME: &'static str = "RemoveFirewallPolicyParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveFirewallPolicyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
@@ -3555,54 +2229,6 @@ pub struct RemoveLoadBalancerParams {
     pub ip_id: String,
     /// The id of the load balancer to detach the IP from.
     pub load_balancer_id: String,
-}
-impl rt::struct_de::Members for RemoveLoadBalancerParams {
-    const NAME: &'static str = "RemoveLoadBalancerParams";
-    const NAMES: &'static [&'static str] = &["server_id", "ip_id", "load_balancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "ip_id" => 1,
-            "load_balancer_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_ip_id = None;
-        let mut slot_load_balancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip_id, "ip_id")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_load_balancer_id,
-                        "load_balancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            ip_id: rt::struct_de::required(slot_ip_id, "ip_id")?,
-            load_balancer_id: rt::struct_de::required(
-                slot_load_balancer_id,
-                "load_balancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveLoadBalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl RemoveLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -3666,50 +2292,6 @@ pub struct RemovePrivateNetworkParams {
     /// The id of the private network to detach the server from.
     pub private_network_id: String,
 }
-impl rt::struct_de::Members for RemovePrivateNetworkParams {
-    const NAME: &'static str = "RemovePrivateNetworkParams";
-    const NAMES: &'static [&'static str] = &["server_id", "private_network_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "private_network_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_private_network_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_private_network_id,
-                        "private_network_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            private_network_id: rt::struct_de::required(
-                slot_private_network_id,
-                "private_network_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemovePrivateNetworkParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemovePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -3771,37 +2353,6 @@ pub struct EjectDvdParams {
     /// The id of the server.
     pub server_id: String,
 }
-impl rt::struct_de::Members for EjectDvdParams {
-    const NAME: &'static str = "EjectDvdParams";
-    const NAMES: &'static [&'static str] = &["server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for EjectDvdParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl EjectDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
@@ -3848,43 +2399,6 @@ pub struct DeleteSnapshotParams {
     /// The id of the snapshot to delete.
     pub snapshot_id: String,
 }
-impl rt::struct_de::Members for DeleteSnapshotParams {
-    const NAME: &'static str = "DeleteSnapshotParams";
-    const NAMES: &'static [&'static str] = &["server_id", "snapshot_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "server_id" => 0,
-            "snapshot_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_server_id = None;
-        let mut slot_snapshot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
@@ -3926,5 +2440,168 @@ impl Client {
         snapshot_id: impl Into<String>,
     ) -> DeleteSnapshotRequest {
         Call::new(self.clone(), DeleteSnapshotParams::new(server_id, snapshot_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListServersParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetServerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    FixedServerFlavorsParams(refuse_unknown) {}
+    GetFixedServerParams(refuse_unknown) {
+        required fixed_server_id "fixed_server_id" [0 "fixed_server_id"],
+    }
+    GetServerHardwareParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    ListServerHddsParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    GetServerHddParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required hdd_id "hdd_id" [1 "hdd_id"],
+    }
+    GetServerImageParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    ListServerIpsParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    GetServerIpParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+    }
+    ListIpFirewallPolicyParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+    }
+    ListIpLoadBalancersParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+    }
+    GetServerStatusParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    GetServerDvdParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    ListServerPrivateNetworksParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    PrivateNetworkInfoParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required private_network_id "private_network_id" [1 "private_network_id"],
+    }
+    ListServerSnapshotsParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    CreateServerParams(refuse_unknown) {
+        required server "server" [0 "server"],
+        required hdds "hdds" [1 "hdds"],
+    }
+    AddHddParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required hdds "hdds" [1 "hdds"],
+    }
+    AddNewIpParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        optional ip_type "ip_type" [1 "ip_type"],
+    }
+    AddLoadBalancerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+        required load_balancer_id "load_balancer_id" [2 "load_balancer_id"],
+    }
+    AssignPrivateNetworkParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required private_network_id "private_network_id" [1 "private_network_id"],
+    }
+    CreateSnapshotParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    CloneServerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required name "name" [1 "name"],
+    }
+    ModifyServerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required name "name" [1 "name"],
+        optional description "description" [2 "description"],
+    }
+    ModifyServerHardwareParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        optional fixed_instance_size_id "fixed_instance_size_id" [1 "fixed_instance_size_id"],
+        optional vcore "vcore" [2 "vcore"],
+        optional cores_per_processor "cores_per_processor" [3 "cores_per_processor"],
+        optional ram "ram" [4 "ram"],
+    }
+    ModifyHddParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required hdd_id "hdd_id" [1 "hdd_id"],
+        required size "size" [2 "size"],
+    }
+    AddFirewallPolicyParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+        required firewall_id "firewall_id" [2 "firewall_id"],
+    }
+    ModifyServerStatusParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required action "action" [1 "action"],
+        required method "method" [2 "method"],
+    }
+    LoadDvdParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required dvd_id "dvd_id" [1 "dvd_id"],
+    }
+    RestoreSnapshotParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required snapshot_id "snapshot_id" [1 "snapshot_id"],
+    }
+    ReinstallImageParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required image_id "image_id" [1 "image_id"],
+        optional password "password" [2 "password"],
+        optional firewall_id "firewall_id" [3 "firewall_id"],
+    }
+    DeleteServerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        optional keep_ips "keep_ips" [1 "keep_ips"],
+    }
+    RemoveHddParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required hdd_id "hdd_id" [1 "hdd_id"],
+    }
+    RemoveIpParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+        optional keep_ip "keep_ip" [2 "keep_ip"],
+    }
+    RemoveFirewallPolicyParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+    }
+    RemoveLoadBalancerParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required ip_id "ip_id" [1 "ip_id"],
+        required load_balancer_id "load_balancer_id" [2 "load_balancer_id"],
+    }
+    RemovePrivateNetworkParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required private_network_id "private_network_id" [1 "private_network_id"],
+    }
+    EjectDvdParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+    }
+    DeleteSnapshotParams(refuse_unknown) {
+        required server_id "server_id" [0 "server_id"],
+        required snapshot_id "snapshot_id" [1 "snapshot_id"],
     }
 }

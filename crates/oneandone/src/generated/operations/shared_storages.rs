@@ -22,53 +22,6 @@ pub struct ListSharedStoragesParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListSharedStoragesParams {
-    const NAME: &'static str = "ListSharedStoragesParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListSharedStoragesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListSharedStoragesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,46 +123,6 @@ pub struct GetSharedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
 }
-impl rt::struct_de::Members for GetSharedStorageParams {
-    const NAME: &'static str = "GetSharedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(shared_storage_id: impl Into<String>) -> Self {
@@ -256,46 +169,6 @@ impl Client {
 pub struct ListServersAttachedStorageParams {
     /// The id of the shared storage.
     pub shared_storage_id: String,
-}
-impl rt::struct_de::Members for ListServersAttachedStorageParams {
-    const NAME: &'static str = "ListServersAttachedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServersAttachedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ListServersAttachedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -345,50 +218,6 @@ pub struct GetSharedStorageServerParams {
     pub shared_storage_id: String,
     /// The id of the attached server.
     pub server_id: String,
-}
-impl rt::struct_de::Members for GetSharedStorageServerParams {
-    const NAME: &'static str = "GetSharedStorageServerParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSharedStorageServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetSharedStorageServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -443,28 +272,6 @@ impl Client {
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct GetCredentialsParams {}
-impl rt::struct_de::Members for GetCredentialsParams {
-    const NAME: &'static str = "GetCredentialsParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetCredentialsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetCredentialsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -508,46 +315,6 @@ impl Client {
 pub struct CreateSharedStorageParams {
     /// The shared storage to create: its name, description and size.
     pub shared_storage: NewSharedStorage,
-}
-impl rt::struct_de::Members for CreateSharedStorageParams {
-    const NAME: &'static str = "CreateSharedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage,
-                        "shared_storage",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage: rt::struct_de::required(
-                slot_shared_storage,
-                "shared_storage",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateSharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -612,50 +379,6 @@ pub struct AttachServerSharedStorageParams {
     pub shared_storage_id: String,
     /// The servers to attach, each with its access rights; at least one. Must be at least 1 item.
     pub server_ids: Vec<SharedStorageAccess>,
-}
-impl rt::struct_de::Members for AttachServerSharedStorageParams {
-    const NAME: &'static str = "AttachServerSharedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_ids"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            "server_ids" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let mut slot_server_ids = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_ids, "server_ids")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-            server_ids: rt::struct_de::required(slot_server_ids, "server_ids")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachServerSharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl AttachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -738,65 +461,6 @@ pub struct ModifySharedStorageParams {
     pub description: Option<String>,
     /// The new size, in GB. Must be a multiple of 50.
     pub size: Option<i64>,
-}
-impl rt::struct_de::Members for ModifySharedStorageParams {
-    const NAME: &'static str = "ModifySharedStorageParams";
-    const NAMES: &'static [&'static str] = &[
-        "shared_storage_id",
-        "name",
-        "description",
-        "size",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "size" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_size = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifySharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ModifySharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -887,37 +551,6 @@ pub struct ChangePasswordParams {
     /// The new password.
     pub password: String,
 }
-impl rt::struct_de::Members for ChangePasswordParams {
-    const NAME: &'static str = "ChangePasswordParams";
-    const NAMES: &'static [&'static str] = &["password"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "password" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_password = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            password: rt::struct_de::required(slot_password, "password")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ChangePasswordParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for ChangePasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ChangePasswordParams").field("password", &"<redacted>").finish()
@@ -968,46 +601,6 @@ impl Client {
 pub struct DeleteSharedStorageParams {
     /// The id of the shared storage to delete.
     pub shared_storage_id: String,
-}
-impl rt::struct_de::Members for DeleteSharedStorageParams {
-    const NAME: &'static str = "DeleteSharedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteSharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DeleteSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1062,50 +655,6 @@ pub struct DetachServerSharedStorageParams {
     /// The id of the server to detach.
     pub server_id: String,
 }
-impl rt::struct_de::Members for DetachServerSharedStorageParams {
-    const NAME: &'static str = "DetachServerSharedStorageParams";
-    const NAMES: &'static [&'static str] = &["shared_storage_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "shared_storage_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_shared_storage_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_shared_storage_id,
-                        "shared_storage_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            shared_storage_id: rt::struct_de::required(
-                slot_shared_storage_id,
-                "shared_storage_id",
-            )?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachServerSharedStorageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DetachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1153,5 +702,49 @@ impl Client {
             self.clone(),
             DetachServerSharedStorageParams::new(shared_storage_id, server_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListSharedStoragesParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetSharedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+    }
+    ListServersAttachedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+    }
+    GetSharedStorageServerParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    GetCredentialsParams(refuse_unknown) {}
+    CreateSharedStorageParams(refuse_unknown) {
+        required shared_storage "shared_storage" [0 "shared_storage"],
+    }
+    AttachServerSharedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+        required server_ids "server_ids" [1 "server_ids"],
+    }
+    ModifySharedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional size "size" [3 "size"],
+    }
+    ChangePasswordParams(refuse_unknown) {
+        required password "password" [0 "password"],
+    }
+    DeleteSharedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+    }
+    DetachServerSharedStorageParams(refuse_unknown) {
+        required shared_storage_id "shared_storage_id" [0 "shared_storage_id"],
+        required server_id "server_id" [1 "server_id"],
     }
 }

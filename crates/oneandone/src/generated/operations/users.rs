@@ -22,53 +22,6 @@ pub struct ListUsersParams {
     /// A comma-separated list of the fields to return for each item (e.g. `id,name`); the others are left out.
     pub fields: Option<String>,
 }
-impl rt::struct_de::Members for ListUsersParams {
-    const NAME: &'static str = "ListUsersParams";
-    const NAMES: &'static [&'static str] = &["page", "per_page", "sort", "q", "fields"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "page" => 0,
-            "per_page" => 1,
-            "sort" => 2,
-            "q" => 3,
-            "fields" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_page = None;
-        let mut slot_per_page = None;
-        let mut slot_sort = None;
-        let mut slot_q = None;
-        let mut slot_fields = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_page, "page")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_per_page, "per_page")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_sort, "sort")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_q, "q")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_fields, "fields")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            page: slot_page.unwrap_or_default(),
-            per_page: slot_per_page.unwrap_or_default(),
-            sort: slot_sort.unwrap_or_default(),
-            q: slot_q.unwrap_or_default(),
-            fields: slot_fields.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListUsersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -170,37 +123,6 @@ pub struct GetUserParams {
     /// The id of the user.
     pub user_id: String,
 }
-impl rt::struct_de::Members for GetUserParams {
-    const NAME: &'static str = "GetUserParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetUserParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -242,37 +164,6 @@ impl Client {
 pub struct ApiInfoParams {
     /// The id of the user.
     pub user_id: String,
-}
-impl rt::struct_de::Members for ApiInfoParams {
-    const NAME: &'static str = "ApiInfoParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ApiInfoParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ApiInfoParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -316,37 +207,6 @@ pub struct ShowApiKeyParams {
     /// The id of the user.
     pub user_id: String,
 }
-impl rt::struct_de::Members for ShowApiKeyParams {
-    const NAME: &'static str = "ShowApiKeyParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ShowApiKeyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ShowApiKeyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -388,37 +248,6 @@ impl Client {
 pub struct IpsApiAccessAllowedParams {
     /// The id of the user.
     pub user_id: String,
-}
-impl rt::struct_de::Members for IpsApiAccessAllowedParams {
-    const NAME: &'static str = "IpsApiAccessAllowedParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpsApiAccessAllowedParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl IpsApiAccessAllowedParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -470,51 +299,6 @@ pub struct CreateUserParams {
     pub email: Option<String>,
     /// A free-text description of the user.
     pub description: Option<String>,
-}
-impl rt::struct_de::Members for CreateUserParams {
-    const NAME: &'static str = "CreateUserParams";
-    const NAMES: &'static [&'static str] = &["name", "password", "email", "description"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "password" => 1,
-            "email" => 2,
-            "description" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_password = None;
-        let mut slot_email = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            password: rt::struct_de::required(slot_password, "password")?,
-            email: slot_email.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for CreateUserParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -600,41 +384,6 @@ pub struct AddUserIpParams {
     /// The IP addresses to allow, at least one. Must be at least 1 item.
     pub user_ips: Vec<String>,
 }
-impl rt::struct_de::Members for AddUserIpParams {
-    const NAME: &'static str = "AddUserIpParams";
-    const NAMES: &'static [&'static str] = &["user_id", "user_ips"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            "user_ips" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let mut slot_user_ips = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_user_ips, "user_ips")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-            user_ips: rt::struct_de::required(slot_user_ips, "user_ips")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddUserIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddUserIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -710,61 +459,6 @@ pub struct ModifyUserParams {
     pub password: Option<String>,
     /// Whether the user is enabled (`ACTIVE`) or disabled (`DISABLE`).
     pub state: Option<UserState>,
-}
-impl rt::struct_de::Members for ModifyUserParams {
-    const NAME: &'static str = "ModifyUserParams";
-    const NAMES: &'static [&'static str] = &[
-        "user_id",
-        "description",
-        "email",
-        "password",
-        "state",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            "description" => 1,
-            "email" => 2,
-            "password" => 3,
-            "state" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let mut slot_description = None;
-        let mut slot_email = None;
-        let mut slot_password = None;
-        let mut slot_state = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_email, "email")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_password, "password")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-            description: slot_description.unwrap_or_default(),
-            email: slot_email.unwrap_or_default(),
-            password: slot_password.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl std::fmt::Debug for ModifyUserParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -876,41 +570,6 @@ pub struct ModifyUserApiParams {
     /// Whether the user may use the API.
     pub active: bool,
 }
-impl rt::struct_de::Members for ModifyUserApiParams {
-    const NAME: &'static str = "ModifyUserApiParams";
-    const NAMES: &'static [&'static str] = &["user_id", "active"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            "active" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let mut slot_active = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_active, "active")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-            active: rt::struct_de::required(slot_active, "active")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ModifyUserApiParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ModifyUserApiParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>, active: bool) -> Self {
@@ -962,37 +621,6 @@ pub struct ChangeApiKeyParams {
     /// The id of the user.
     pub user_id: String,
 }
-impl rt::struct_de::Members for ChangeApiKeyParams {
-    const NAME: &'static str = "ChangeApiKeyParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ChangeApiKeyParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ChangeApiKeyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1039,37 +667,6 @@ pub struct DeleteUserParams {
     /// The id of the user to delete.
     pub user_id: String,
 }
-impl rt::struct_de::Members for DeleteUserParams {
-    const NAME: &'static str = "DeleteUserParams";
-    const NAMES: &'static [&'static str] = &["user_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteUserParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteUserParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>) -> Self {
@@ -1114,41 +711,6 @@ pub struct RemoveUserIpParams {
     /// The IP address to remove, e.g. `14.97.4.171`.
     pub ip: String,
 }
-impl rt::struct_de::Members for RemoveUserIpParams {
-    const NAME: &'static str = "RemoveUserIpParams";
-    const NAMES: &'static [&'static str] = &["user_id", "ip"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "user_id" => 0,
-            "ip" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_user_id = None;
-        let mut slot_ip = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_user_id, "user_id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            user_id: rt::struct_de::required(slot_user_id, "user_id")?,
-            ip: rt::struct_de::required(slot_ip, "ip")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveUserIpParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveUserIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>, ip: impl Into<String>) -> Self {
@@ -1190,5 +752,58 @@ impl Client {
         ip: impl Into<String>,
     ) -> RemoveUserIpRequest {
         Call::new(self.clone(), RemoveUserIpParams::new(user_id, ip))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListUsersParams(refuse_unknown) {
+        optional page "page" [0 "page"],
+        optional per_page "per_page" [1 "per_page"],
+        optional sort "sort" [2 "sort"],
+        optional q "q" [3 "q"],
+        optional fields "fields" [4 "fields"],
+    }
+    GetUserParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    ApiInfoParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    ShowApiKeyParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    IpsApiAccessAllowedParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    CreateUserParams(refuse_unknown) {
+        required name "name" [0 "name"],
+        required password "password" [1 "password"],
+        optional email "email" [2 "email"],
+        optional description "description" [3 "description"],
+    }
+    AddUserIpParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+        required user_ips "user_ips" [1 "user_ips"],
+    }
+    ModifyUserParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+        optional description "description" [1 "description"],
+        optional email "email" [2 "email"],
+        optional password "password" [3 "password"],
+        optional state "state" [4 "state"],
+    }
+    ModifyUserApiParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+        required active "active" [1 "active"],
+    }
+    ChangeApiKeyParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    DeleteUserParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+    }
+    RemoveUserIpParams(refuse_unknown) {
+        required user_id "user_id" [0 "user_id"],
+        required ip "ip" [1 "ip"],
     }
 }

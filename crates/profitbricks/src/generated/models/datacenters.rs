@@ -18,48 +18,6 @@ pub struct DatacenterCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Datacenter>>,
 }
-impl rt::struct_de::Members for DatacenterCollection {
-    const NAME: &'static str = "DatacenterCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DatacenterCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A virtual data center: an isolated, location-bound container for servers, storage and networks.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -79,63 +37,6 @@ pub struct Datacenter {
     /// The resources inside the data center, present when the depth allows.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<DatacenterEntities>,
-}
-impl rt::struct_de::Members for Datacenter {
-    const NAME: &'static str = "Datacenter";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-        "entities",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            "entities" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let mut slot_entities = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-            entities: slot_entities.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Datacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The settings of a virtual data center.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -157,60 +58,6 @@ pub struct DatacenterProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub features: Option<Vec<String>>,
 }
-impl rt::struct_de::Members for DatacenterProperties {
-    const NAME: &'static str = "DatacenterProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "location",
-        "version",
-        "features",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "location" => 2,
-            "version" => 3,
-            "features" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_location = None;
-        let mut slot_version = None;
-        let mut slot_features = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_version, "version")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_features, "features")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            location: slot_location.unwrap_or_default(),
-            version: slot_version.unwrap_or_default(),
-            features: slot_features.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DatacenterProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The collections of resources inside a virtual data center.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -227,59 +74,6 @@ pub struct DatacenterEntities {
     /// The LANs of the data center.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub lans: Option<LanCollection>,
-}
-impl rt::struct_de::Members for DatacenterEntities {
-    const NAME: &'static str = "DatacenterEntities";
-    const NAMES: &'static [&'static str] = &[
-        "servers",
-        "volumes",
-        "loadbalancers",
-        "lans",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "servers" => 0,
-            "volumes" => 1,
-            "loadbalancers" => 2,
-            "lans" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_servers = None;
-        let mut slot_volumes = None;
-        let mut slot_loadbalancers = None;
-        let mut slot_lans = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
-                2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancers,
-                        "loadbalancers",
-                    )?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_lans, "lans")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            servers: slot_servers.unwrap_or_default(),
-            volumes: slot_volumes.unwrap_or_default(),
-            loadbalancers: slot_loadbalancers.unwrap_or_default(),
-            lans: slot_lans.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DatacenterEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A virtual data center to create, optionally with servers, volumes, LANs and load balancers to create inside it.
 #[derive(Debug, Clone, PartialEq)]
@@ -303,77 +97,6 @@ pub struct NewDatacenter {
     pub lans: Option<Vec<NewLan>>,
     /// Load balancers to create in the new data center.
     pub loadbalancers: Option<Vec<NewLoadBalancer>>,
-}
-impl rt::struct_de::Members for NewDatacenter {
-    const NAME: &'static str = "NewDatacenter";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "location",
-        "description",
-        "servers",
-        "volumes",
-        "lans",
-        "loadbalancers",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "location" => 1,
-            "description" => 2,
-            "servers" => 3,
-            "volumes" => 4,
-            "lans" => 5,
-            "loadbalancers" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_location = None;
-        let mut slot_description = None;
-        let mut slot_servers = None;
-        let mut slot_volumes = None;
-        let mut slot_lans = None;
-        let mut slot_loadbalancers = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => rt::struct_de::field(&mut map, &mut slot_servers, "servers")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_lans, "lans")?,
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancers,
-                        "loadbalancers",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            location: rt::struct_de::required(slot_location, "location")?,
-            description: slot_description.unwrap_or_default(),
-            servers: slot_servers.unwrap_or_default(),
-            volumes: slot_volumes.unwrap_or_default(),
-            lans: slot_lans.unwrap_or_default(),
-            loadbalancers: slot_loadbalancers.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewDatacenter {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl serde::Serialize for NewDatacenter {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -512,5 +235,44 @@ impl NewDatacenter {
         }
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    DatacenterCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Datacenter(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+        optional entities "entities" [5 "entities"],
+    }
+    DatacenterProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional location "location" [2 "location"],
+        optional version "version" [3 "version"],
+        optional features "features" [4 "features"],
+    }
+    DatacenterEntities(skip_unknown) {
+        optional servers "servers" [0 "servers"],
+        optional volumes "volumes" [1 "volumes"],
+        optional loadbalancers "loadbalancers" [2 "loadbalancers"],
+        optional lans "lans" [3 "lans"],
+    }
+    NewDatacenter(refuse_unknown) {
+        required name "name" [0 "name"],
+        required location "location" [1 "location"],
+        optional description "description" [2 "description"],
+        optional servers "servers" [3 "servers"],
+        optional volumes "volumes" [4 "volumes"],
+        optional lans "lans" [5 "lans"],
+        optional loadbalancers "loadbalancers" [6 "loadbalancers"],
     }
 }

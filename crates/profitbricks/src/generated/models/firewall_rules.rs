@@ -37,91 +37,6 @@ pub struct NewFirewallRule {
     /// Must be from 0 to 254.
     pub icmp_code: Option<i64>,
 }
-impl rt::struct_de::Members for NewFirewallRule {
-    const NAME: &'static str = "NewFirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "protocol",
-        "source_mac",
-        "source_ip",
-        "target_ip",
-        "port_range_start",
-        "port_range_end",
-        "icmp_type",
-        "icmp_code",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "protocol" => 1,
-            "source_mac" => 2,
-            "source_ip" => 3,
-            "target_ip" => 4,
-            "port_range_start" => 5,
-            "port_range_end" => 6,
-            "icmp_type" => 7,
-            "icmp_code" => 8,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_protocol = None;
-        let mut slot_source_mac = None;
-        let mut slot_source_ip = None;
-        let mut slot_target_ip = None;
-        let mut slot_port_range_start = None;
-        let mut slot_port_range_end = None;
-        let mut slot_icmp_type = None;
-        let mut slot_icmp_code = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_source_mac, "source_mac")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_source_ip, "source_ip")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_target_ip, "target_ip")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_range_start,
-                        "port_range_start",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_range_end,
-                        "port_range_end",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_icmp_type, "icmp_type")?,
-                8 => rt::struct_de::field(&mut map, &mut slot_icmp_code, "icmp_code")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            protocol: rt::struct_de::required(slot_protocol, "protocol")?,
-            source_mac: slot_source_mac.unwrap_or_default(),
-            source_ip: slot_source_ip.unwrap_or_default(),
-            target_ip: slot_target_ip.unwrap_or_default(),
-            port_range_start: slot_port_range_start.unwrap_or_default(),
-            port_range_end: slot_port_range_end.unwrap_or_default(),
-            icmp_type: slot_icmp_type.unwrap_or_default(),
-            icmp_code: slot_icmp_code.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewFirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for NewFirewallRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -296,5 +211,19 @@ impl NewFirewallRule {
         }
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewFirewallRule(refuse_unknown) {
+        optional name "name" [0 "name"],
+        required protocol "protocol" [1 "protocol"],
+        optional source_mac "source_mac" [2 "source_mac"],
+        optional source_ip "source_ip" [3 "source_ip"],
+        optional target_ip "target_ip" [4 "target_ip"],
+        optional port_range_start "port_range_start" [5 "port_range_start"],
+        optional port_range_end "port_range_end" [6 "port_range_end"],
+        optional icmp_type "icmp_type" [7 "icmp_type"],
+        optional icmp_code "icmp_code" [8 "icmp_code"],
     }
 }

@@ -18,48 +18,6 @@ pub struct IpBlockCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<IpBlock>>,
 }
-impl rt::struct_de::Members for IpBlockCollection {
-    const NAME: &'static str = "IpBlockCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpBlockCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A block of public IP addresses reserved in one location.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -76,58 +34,6 @@ pub struct IpBlock {
     /// The IP block's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<IpBlockProperties>,
-}
-impl rt::struct_de::Members for IpBlock {
-    const NAME: &'static str = "IpBlock";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The details of an IP block.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -146,48 +52,6 @@ pub struct IpBlockProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub size: Option<i64>,
 }
-impl rt::struct_de::Members for IpBlockProperties {
-    const NAME: &'static str = "IpBlockProperties";
-    const NAMES: &'static [&'static str] = &["name", "ips", "location", "size"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "ips" => 1,
-            "location" => 2,
-            "size" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_ips = None;
-        let mut slot_location = None;
-        let mut slot_size = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            location: slot_location.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for IpBlockProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A block of public IP addresses to reserve.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -200,45 +64,6 @@ pub struct NewIpBlock {
     pub size: i64,
     /// A descriptive name for the IP block.
     pub name: Option<String>,
-}
-impl rt::struct_de::Members for NewIpBlock {
-    const NAME: &'static str = "NewIpBlock";
-    const NAMES: &'static [&'static str] = &["location", "size", "name"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "location" => 0,
-            "size" => 1,
-            "name" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_location = None;
-        let mut slot_size = None;
-        let mut slot_name = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            location: rt::struct_de::required(slot_location, "location")?,
-            size: rt::struct_de::required(slot_size, "size")?,
-            name: slot_name.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewIpBlock {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl serde::Serialize for NewIpBlock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -294,5 +119,32 @@ impl NewIpBlock {
         }
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    IpBlockCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    IpBlock(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+    }
+    IpBlockProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional ips "ips" [1 "ips"],
+        optional location "location" [2 "location"],
+        optional size "size" [3 "size"],
+    }
+    NewIpBlock(refuse_unknown) {
+        required location "location" [0 "location"],
+        required size "size" [1 "size"],
+        optional name "name" [2 "name"],
     }
 }

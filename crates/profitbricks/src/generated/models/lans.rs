@@ -15,45 +15,6 @@ pub struct NewLan {
     /// Existing network interfaces to connect to the LAN.
     pub nics: Option<Vec<ResourceRef>>,
 }
-impl rt::struct_de::Members for NewLan {
-    const NAME: &'static str = "NewLan";
-    const NAMES: &'static [&'static str] = &["name", "public", "nics"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "public" => 1,
-            "nics" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_public = None;
-        let mut slot_nics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-            nics: slot_nics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewLan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for NewLan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -107,5 +68,13 @@ impl NewLan {
     ) -> Self {
         self.nics = Some(value.into().into_vec());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewLan(refuse_unknown) {
+        optional name "name" [0 "name"],
+        optional public "public" [1 "public"],
+        optional nics "nics" [2 "nics"],
     }
 }

@@ -17,55 +17,6 @@ pub struct NewLoadBalancer {
     /// Existing network interfaces to balance; they take over the load balancer's address.
     pub balancednics: Option<Vec<ResourceRef>>,
 }
-impl rt::struct_de::Members for NewLoadBalancer {
-    const NAME: &'static str = "NewLoadBalancer";
-    const NAMES: &'static [&'static str] = &["name", "ip", "dhcp", "balancednics"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "ip" => 1,
-            "dhcp" => 2,
-            "balancednics" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_ip = None;
-        let mut slot_dhcp = None;
-        let mut slot_balancednics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_balancednics,
-                        "balancednics",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            ip: slot_ip.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-            balancednics: slot_balancednics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewLoadBalancer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for NewLoadBalancer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -126,5 +77,14 @@ impl NewLoadBalancer {
     ) -> Self {
         self.balancednics = Some(value.into().into_vec());
         self
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewLoadBalancer(refuse_unknown) {
+        required name "name" [0 "name"],
+        optional ip "ip" [1 "ip"],
+        optional dhcp "dhcp" [2 "dhcp"],
+        optional balancednics "balancednics" [3 "balancednics"],
     }
 }

@@ -23,81 +23,6 @@ pub struct NewNic {
     /// Firewall rules to create on the interface.
     pub firewall_rules: Option<Vec<NewFirewallRule>>,
 }
-impl rt::struct_de::Members for NewNic {
-    const NAME: &'static str = "NewNic";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "ips",
-        "dhcp",
-        "lan",
-        "nat",
-        "firewall_active",
-        "firewall_rules",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "ips" => 1,
-            "dhcp" => 2,
-            "lan" => 3,
-            "nat" => 4,
-            "firewall_active" => 5,
-            "firewall_rules" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_ips = None;
-        let mut slot_dhcp = None;
-        let mut slot_lan = None;
-        let mut slot_nat = None;
-        let mut slot_firewall_active = None;
-        let mut slot_firewall_rules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_active,
-                        "firewall_active",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rules,
-                        "firewall_rules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-            lan: rt::struct_de::required(slot_lan, "lan")?,
-            nat: slot_nat.unwrap_or_default(),
-            firewall_active: slot_firewall_active.unwrap_or_default(),
-            firewall_rules: slot_firewall_rules.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewNic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for NewNic {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -218,5 +143,17 @@ impl NewNic {
         }
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewNic(refuse_unknown) {
+        optional name "name" [0 "name"],
+        optional ips "ips" [1 "ips"],
+        optional dhcp "dhcp" [2 "dhcp"],
+        required lan "lan" [3 "lan"],
+        optional nat "nat" [4 "nat"],
+        optional firewall_active "firewall_active" [5 "firewall_active"],
+        optional firewall_rules "firewall_rules" [6 "firewall_rules"],
     }
 }

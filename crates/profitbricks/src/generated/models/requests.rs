@@ -18,48 +18,6 @@ pub struct RequestCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Request>>,
 }
-impl rt::struct_de::Members for RequestCollection {
-    const NAME: &'static str = "RequestCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A request made to the API, as the API recorded it.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -76,58 +34,6 @@ pub struct Request {
     /// What was sent.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<RequestProperties>,
-}
-impl rt::struct_de::Members for Request {
-    const NAME: &'static str = "Request";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Request {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// When and by whom a request was made, and a reference to its status.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -146,73 +52,6 @@ pub struct RequestMetadata {
     #[serde(rename = "requestStatus", skip_serializing_if = "Option::is_none")]
     pub request_status: Option<RequestStatus>,
 }
-impl rt::struct_de::Members for RequestMetadata {
-    const NAME: &'static str = "RequestMetadata";
-    const NAMES: &'static [&'static str] = &[
-        "createdDate",
-        "created_date",
-        "createdBy",
-        "created_by",
-        "etag",
-        "requestStatus",
-        "request_status",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "createdDate" => 0,
-            "created_date" => 1,
-            "createdBy" => 2,
-            "created_by" => 3,
-            "etag" => 4,
-            "requestStatus" => 5,
-            "request_status" => 6,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_created_date = None;
-        let mut slot_created_by = None;
-        let mut slot_etag = None;
-        let mut slot_request_status = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 | 1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_created_date,
-                        "createdDate",
-                    )?
-                }
-                2 | 3 => {
-                    rt::struct_de::field(&mut map, &mut slot_created_by, "createdBy")?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
-                5 | 6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_request_status,
-                        "requestStatus",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            created_date: slot_created_date.unwrap_or_default(),
-            created_by: slot_created_by.unwrap_or_default(),
-            etag: slot_etag.unwrap_or_default(),
-            request_status: slot_request_status.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// What a request sent to the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -230,48 +69,6 @@ pub struct RequestProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub body: Option<String>,
 }
-impl rt::struct_de::Members for RequestProperties {
-    const NAME: &'static str = "RequestProperties";
-    const NAMES: &'static [&'static str] = &["method", "url", "headers", "body"];
-    fn index(key: &str) -> usize {
-        match key {
-            "method" => 0,
-            "url" => 1,
-            "headers" => 2,
-            "body" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_method = None;
-        let mut slot_url = None;
-        let mut slot_headers = None;
-        let mut slot_body = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_method, "method")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_url, "url")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_headers, "headers")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_body, "body")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            method: slot_method.unwrap_or_default(),
-            url: slot_url.unwrap_or_default(),
-            headers: slot_headers.unwrap_or_default(),
-            body: slot_body.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The progress of a request made to the API.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -285,48 +82,6 @@ pub struct RequestStatus {
     /// The progress itself; missing when the depth does not reach it.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<RequestStatusMetadata>,
-}
-impl rt::struct_de::Members for RequestStatus {
-    const NAME: &'static str = "RequestStatus";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "metadata"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// Where a request stands, overall and for each resource it changes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -345,48 +100,6 @@ pub struct RequestStatusMetadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub targets: Option<Vec<RequestTarget>>,
 }
-impl rt::struct_de::Members for RequestStatusMetadata {
-    const NAME: &'static str = "RequestStatusMetadata";
-    const NAMES: &'static [&'static str] = &["status", "message", "etag", "targets"];
-    fn index(key: &str) -> usize {
-        match key {
-            "status" => 0,
-            "message" => 1,
-            "etag" => 2,
-            "targets" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_status = None;
-        let mut slot_message = None;
-        let mut slot_etag = None;
-        let mut slot_targets = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_message, "message")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_targets, "targets")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            status: slot_status.unwrap_or_default(),
-            message: slot_message.unwrap_or_default(),
-            etag: slot_etag.unwrap_or_default(),
-            targets: slot_targets.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestStatusMetadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// One resource a request changes, and how far the change on it has come.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -398,40 +111,6 @@ pub struct RequestTarget {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<RequestState>,
 }
-impl rt::struct_de::Members for RequestTarget {
-    const NAME: &'static str = "RequestTarget";
-    const NAMES: &'static [&'static str] = &["target", "status"];
-    fn index(key: &str) -> usize {
-        match key {
-            "target" => 0,
-            "status" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_target = None;
-        let mut slot_status = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_target, "target")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_status, "status")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            target: slot_target.unwrap_or_default(),
-            status: slot_status.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RequestTarget {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A bare reference to a resource: its id, kind and URL.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -442,44 +121,6 @@ pub struct ResourceLink {
     pub r#type: ResourceType,
     /// The URL of the resource.
     pub href: String,
-}
-impl rt::struct_de::Members for ResourceLink {
-    const NAME: &'static str = "ResourceLink";
-    const NAMES: &'static [&'static str] = &["id", "type", "href"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceLink {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// Where a request stands.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -544,5 +185,54 @@ impl<'de> serde::Deserialize<'de> for RequestState {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    RequestCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Request(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+    }
+    RequestMetadata(skip_unknown) {
+        optional created_date "createdDate" [0 "createdDate", 1 "created_date"],
+        optional created_by "createdBy" [2 "createdBy", 3 "created_by"],
+        optional etag "etag" [4 "etag"],
+        optional request_status "requestStatus" [5 "requestStatus", 6 "request_status"],
+    }
+    RequestProperties(skip_unknown) {
+        optional method "method" [0 "method"],
+        optional url "url" [1 "url"],
+        optional headers "headers" [2 "headers"],
+        optional body "body" [3 "body"],
+    }
+    RequestStatus(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+    }
+    RequestStatusMetadata(skip_unknown) {
+        optional status "status" [0 "status"],
+        optional message "message" [1 "message"],
+        optional etag "etag" [2 "etag"],
+        optional targets "targets" [3 "targets"],
+    }
+    RequestTarget(skip_unknown) {
+        optional target "target" [0 "target"],
+        optional status "status" [1 "status"],
+    }
+    ResourceLink(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
     }
 }

@@ -27,91 +27,6 @@ pub struct Metadata {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub state: Option<State>,
 }
-impl rt::struct_de::Members for Metadata {
-    const NAME: &'static str = "Metadata";
-    const NAMES: &'static [&'static str] = &[
-        "etag",
-        "createdDate",
-        "created_date",
-        "createdBy",
-        "created_by",
-        "lastModifiedDate",
-        "last_modified_date",
-        "lastModifiedBy",
-        "last_modified_by",
-        "state",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "etag" => 0,
-            "createdDate" => 1,
-            "created_date" => 2,
-            "createdBy" => 3,
-            "created_by" => 4,
-            "lastModifiedDate" => 5,
-            "last_modified_date" => 6,
-            "lastModifiedBy" => 7,
-            "last_modified_by" => 8,
-            "state" => 9,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_etag = None;
-        let mut slot_created_date = None;
-        let mut slot_created_by = None;
-        let mut slot_last_modified_date = None;
-        let mut slot_last_modified_by = None;
-        let mut slot_state = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_etag, "etag")?,
-                1 | 2 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_created_date,
-                        "createdDate",
-                    )?
-                }
-                3 | 4 => {
-                    rt::struct_de::field(&mut map, &mut slot_created_by, "createdBy")?
-                }
-                5 | 6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_last_modified_date,
-                        "lastModifiedDate",
-                    )?
-                }
-                7 | 8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_last_modified_by,
-                        "lastModifiedBy",
-                    )?
-                }
-                9 => rt::struct_de::field(&mut map, &mut slot_state, "state")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            etag: slot_etag.unwrap_or_default(),
-            created_date: slot_created_date.unwrap_or_default(),
-            created_by: slot_created_by.unwrap_or_default(),
-            last_modified_date: slot_last_modified_date.unwrap_or_default(),
-            last_modified_by: slot_last_modified_by.unwrap_or_default(),
-            state: slot_state.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Metadata {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A list of servers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -125,48 +40,6 @@ pub struct ServerCollection {
     /// The servers; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Server>>,
-}
-impl rt::struct_de::Members for ServerCollection {
-    const NAME: &'static str = "ServerCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A virtual server in a data center.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -187,63 +60,6 @@ pub struct Server {
     /// The CD-ROMs, volumes and network interfaces attached to the server.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<ServerEntities>,
-}
-impl rt::struct_de::Members for Server {
-    const NAME: &'static str = "Server";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-        "entities",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            "entities" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let mut slot_entities = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-            entities: slot_entities.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Server {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The configuration and running state of a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -274,95 +90,6 @@ pub struct ServerProperties {
     #[serde(rename = "cpuFamily", skip_serializing_if = "Option::is_none")]
     pub cpu_family: Option<CpuFamily>,
 }
-impl rt::struct_de::Members for ServerProperties {
-    const NAME: &'static str = "ServerProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "cores",
-        "ram",
-        "availabilityZone",
-        "availability_zone",
-        "vmState",
-        "vm_state",
-        "bootCdrom",
-        "boot_cdrom",
-        "bootVolume",
-        "boot_volume",
-        "cpuFamily",
-        "cpu_family",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "cores" => 1,
-            "ram" => 2,
-            "availabilityZone" => 3,
-            "availability_zone" => 4,
-            "vmState" => 5,
-            "vm_state" => 6,
-            "bootCdrom" => 7,
-            "boot_cdrom" => 8,
-            "bootVolume" => 9,
-            "boot_volume" => 10,
-            "cpuFamily" => 11,
-            "cpu_family" => 12,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_cores = None;
-        let mut slot_ram = None;
-        let mut slot_availability_zone = None;
-        let mut slot_vm_state = None;
-        let mut slot_boot_cdrom = None;
-        let mut slot_boot_volume = None;
-        let mut slot_cpu_family = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                3 | 4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_availability_zone,
-                        "availabilityZone",
-                    )?
-                }
-                5 | 6 => rt::struct_de::field(&mut map, &mut slot_vm_state, "vmState")?,
-                7 | 8 => {
-                    rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "bootCdrom")?
-                }
-                9 | 10 => {
-                    rt::struct_de::field(&mut map, &mut slot_boot_volume, "bootVolume")?
-                }
-                11 | 12 => {
-                    rt::struct_de::field(&mut map, &mut slot_cpu_family, "cpuFamily")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            cores: slot_cores.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            availability_zone: slot_availability_zone.unwrap_or_default(),
-            vm_state: slot_vm_state.unwrap_or_default(),
-            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
-            boot_volume: slot_boot_volume.unwrap_or_default(),
-            cpu_family: slot_cpu_family.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The resources attached to a server.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -377,44 +104,6 @@ pub struct ServerEntities {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<NicCollection>,
 }
-impl rt::struct_de::Members for ServerEntities {
-    const NAME: &'static str = "ServerEntities";
-    const NAMES: &'static [&'static str] = &["cdroms", "volumes", "nics"];
-    fn index(key: &str) -> usize {
-        match key {
-            "cdroms" => 0,
-            "volumes" => 1,
-            "nics" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_cdroms = None;
-        let mut slot_volumes = None;
-        let mut slot_nics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_cdroms, "cdroms")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_volumes, "volumes")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            cdroms: slot_cdroms.unwrap_or_default(),
-            volumes: slot_volumes.unwrap_or_default(),
-            nics: slot_nics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ServerEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A list of storage volumes.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -428,48 +117,6 @@ pub struct VolumeCollection {
     /// The volumes; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Volume>>,
-}
-impl rt::struct_de::Members for VolumeCollection {
-    const NAME: &'static str = "VolumeCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VolumeCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A storage volume in a data center.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -487,58 +134,6 @@ pub struct Volume {
     /// The volume's configuration.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<VolumeProperties>,
-}
-impl rt::struct_de::Members for Volume {
-    const NAME: &'static str = "Volume";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Volume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The configuration of a storage volume.
 #[derive(Clone, PartialEq, serde::Serialize)]
@@ -605,237 +200,6 @@ pub struct VolumeProperties {
     #[serde(rename = "deviceNumber", skip_serializing_if = "Option::is_none")]
     pub device_number: Option<i64>,
 }
-impl rt::struct_de::Members for VolumeProperties {
-    const NAME: &'static str = "VolumeProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "disk_type",
-        "type",
-        "size",
-        "availabilityZone",
-        "availability_zone",
-        "image",
-        "imagePassword",
-        "image_password",
-        "sshKeys",
-        "ssh_keys",
-        "bus",
-        "licenceType",
-        "licence_type",
-        "cpuHotPlug",
-        "cpu_hot_plug",
-        "cpuHotUnplug",
-        "cpu_hot_unplug",
-        "ramHotPlug",
-        "ram_hot_plug",
-        "ramHotUnplug",
-        "ram_hot_unplug",
-        "nicHotPlug",
-        "nic_hot_plug",
-        "nicHotUnplug",
-        "nic_hot_unplug",
-        "discVirtioHotPlug",
-        "disc_virtio_hot_plug",
-        "discVirtioHotUnplug",
-        "disc_virtio_hot_unplug",
-        "discScsiHotPlug",
-        "disc_scsi_hot_plug",
-        "discScsiHotUnplug",
-        "disc_scsi_hot_unplug",
-        "deviceNumber",
-        "device_number",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "disk_type" => 1,
-            "type" => 2,
-            "size" => 3,
-            "availabilityZone" => 4,
-            "availability_zone" => 5,
-            "image" => 6,
-            "imagePassword" => 7,
-            "image_password" => 8,
-            "sshKeys" => 9,
-            "ssh_keys" => 10,
-            "bus" => 11,
-            "licenceType" => 12,
-            "licence_type" => 13,
-            "cpuHotPlug" => 14,
-            "cpu_hot_plug" => 15,
-            "cpuHotUnplug" => 16,
-            "cpu_hot_unplug" => 17,
-            "ramHotPlug" => 18,
-            "ram_hot_plug" => 19,
-            "ramHotUnplug" => 20,
-            "ram_hot_unplug" => 21,
-            "nicHotPlug" => 22,
-            "nic_hot_plug" => 23,
-            "nicHotUnplug" => 24,
-            "nic_hot_unplug" => 25,
-            "discVirtioHotPlug" => 26,
-            "disc_virtio_hot_plug" => 27,
-            "discVirtioHotUnplug" => 28,
-            "disc_virtio_hot_unplug" => 29,
-            "discScsiHotPlug" => 30,
-            "disc_scsi_hot_plug" => 31,
-            "discScsiHotUnplug" => 32,
-            "disc_scsi_hot_unplug" => 33,
-            "deviceNumber" => 34,
-            "device_number" => 35,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_disk_type = None;
-        let mut slot_size = None;
-        let mut slot_availability_zone = None;
-        let mut slot_image = None;
-        let mut slot_image_password = None;
-        let mut slot_ssh_keys = None;
-        let mut slot_bus = None;
-        let mut slot_licence_type = None;
-        let mut slot_cpu_hot_plug = None;
-        let mut slot_cpu_hot_unplug = None;
-        let mut slot_ram_hot_plug = None;
-        let mut slot_ram_hot_unplug = None;
-        let mut slot_nic_hot_plug = None;
-        let mut slot_nic_hot_unplug = None;
-        let mut slot_disc_virtio_hot_plug = None;
-        let mut slot_disc_virtio_hot_unplug = None;
-        let mut slot_disc_scsi_hot_plug = None;
-        let mut slot_disc_scsi_hot_unplug = None;
-        let mut slot_device_number = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 | 2 => rt::struct_de::field(&mut map, &mut slot_disk_type, "type")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                4 | 5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_availability_zone,
-                        "availabilityZone",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
-                7 | 8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_image_password,
-                        "imagePassword",
-                    )?
-                }
-                9 | 10 => rt::struct_de::field(&mut map, &mut slot_ssh_keys, "sshKeys")?,
-                11 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
-                12 | 13 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licenceType",
-                    )?
-                }
-                14 | 15 => {
-                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
-                }
-                16 | 17 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cpu_hot_unplug,
-                        "cpuHotUnplug",
-                    )?
-                }
-                18 | 19 => {
-                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
-                }
-                20 | 21 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ram_hot_unplug,
-                        "ramHotUnplug",
-                    )?
-                }
-                22 | 23 => {
-                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
-                }
-                24 | 25 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_nic_hot_unplug,
-                        "nicHotUnplug",
-                    )?
-                }
-                26 | 27 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_plug,
-                        "discVirtioHotPlug",
-                    )?
-                }
-                28 | 29 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_unplug,
-                        "discVirtioHotUnplug",
-                    )?
-                }
-                30 | 31 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_plug,
-                        "discScsiHotPlug",
-                    )?
-                }
-                32 | 33 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_unplug,
-                        "discScsiHotUnplug",
-                    )?
-                }
-                34 | 35 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_device_number,
-                        "deviceNumber",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            disk_type: slot_disk_type.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-            availability_zone: slot_availability_zone.unwrap_or_default(),
-            image: slot_image.unwrap_or_default(),
-            image_password: slot_image_password.unwrap_or_default(),
-            ssh_keys: slot_ssh_keys.unwrap_or_default(),
-            bus: slot_bus.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
-            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
-            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
-            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
-            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
-            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
-            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
-            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
-            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
-            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
-            device_number: slot_device_number.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for VolumeProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for VolumeProperties {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("VolumeProperties")
@@ -876,48 +240,6 @@ pub struct LanCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Lan>>,
 }
-impl rt::struct_de::Members for LanCollection {
-    const NAME: &'static str = "LanCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LanCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A LAN: a network segment in a data center that network interfaces connect to.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -938,63 +260,6 @@ pub struct Lan {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<LanEntities>,
 }
-impl rt::struct_de::Members for Lan {
-    const NAME: &'static str = "Lan";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-        "entities",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            "entities" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let mut slot_entities = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-            entities: slot_entities.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Lan {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The settings of a LAN.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1006,40 +271,6 @@ pub struct LanProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
 }
-impl rt::struct_de::Members for LanProperties {
-    const NAME: &'static str = "LanProperties";
-    const NAMES: &'static [&'static str] = &["name", "public"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "public" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_public = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LanProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The resources connected to a LAN.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1047,36 +278,6 @@ pub struct LanEntities {
     /// The network interfaces connected to the LAN.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nics: Option<NicCollection>,
-}
-impl rt::struct_de::Members for LanEntities {
-    const NAME: &'static str = "LanEntities";
-    const NAMES: &'static [&'static str] = &["nics"];
-    fn index(key: &str) -> usize {
-        match key {
-            "nics" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_nics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            nics: slot_nics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LanEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A list of load balancers.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1091,48 +292,6 @@ pub struct LoadBalancerCollection {
     /// The load balancers; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<LoadBalancer>>,
-}
-impl rt::struct_de::Members for LoadBalancerCollection {
-    const NAME: &'static str = "LoadBalancerCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A load balancer that spreads traffic over a set of network interfaces sharing its address.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1154,63 +313,6 @@ pub struct LoadBalancer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<LoadBalancerEntities>,
 }
-impl rt::struct_de::Members for LoadBalancer {
-    const NAME: &'static str = "LoadBalancer";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-        "entities",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            "entities" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let mut slot_entities = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-            entities: slot_entities.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The settings of a load balancer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1225,44 +327,6 @@ pub struct LoadBalancerProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub dhcp: Option<bool>,
 }
-impl rt::struct_de::Members for LoadBalancerProperties {
-    const NAME: &'static str = "LoadBalancerProperties";
-    const NAMES: &'static [&'static str] = &["name", "ip", "dhcp"];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "ip" => 1,
-            "dhcp" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_ip = None;
-        let mut slot_dhcp = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            ip: slot_ip.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The resources taking part in a load balancer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1270,42 +334,6 @@ pub struct LoadBalancerEntities {
     /// The network interfaces that take part in load balancing.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub balancednics: Option<NicCollection>,
-}
-impl rt::struct_de::Members for LoadBalancerEntities {
-    const NAME: &'static str = "LoadBalancerEntities";
-    const NAMES: &'static [&'static str] = &["balancednics"];
-    fn index(key: &str) -> usize {
-        match key {
-            "balancednics" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_balancednics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_balancednics,
-                        "balancednics",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            balancednics: slot_balancednics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for LoadBalancerEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A list of network interfaces.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1320,48 +348,6 @@ pub struct NicCollection {
     /// The network interfaces; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Nic>>,
-}
-impl rt::struct_de::Members for NicCollection {
-    const NAME: &'static str = "NicCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NicCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A network interface of a server, connected to a LAN.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1382,63 +368,6 @@ pub struct Nic {
     /// The firewall rules of the network interface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub entities: Option<NicEntities>,
-}
-impl rt::struct_de::Members for Nic {
-    const NAME: &'static str = "Nic";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-        "entities",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            "entities" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let mut slot_entities = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_entities, "entities")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-            entities: slot_entities.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Nic {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The settings of a network interface.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1466,76 +395,6 @@ pub struct NicProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub nat: Option<bool>,
 }
-impl rt::struct_de::Members for NicProperties {
-    const NAME: &'static str = "NicProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "mac",
-        "ips",
-        "dhcp",
-        "lan",
-        "firewallActive",
-        "firewall_active",
-        "nat",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "mac" => 1,
-            "ips" => 2,
-            "dhcp" => 3,
-            "lan" => 4,
-            "firewallActive" => 5,
-            "firewall_active" => 6,
-            "nat" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_mac = None;
-        let mut slot_ips = None;
-        let mut slot_dhcp = None;
-        let mut slot_lan = None;
-        let mut slot_firewall_active = None;
-        let mut slot_nat = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_mac, "mac")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
-                5 | 6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_active,
-                        "firewallActive",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            mac: slot_mac.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-            lan: slot_lan.unwrap_or_default(),
-            firewall_active: slot_firewall_active.unwrap_or_default(),
-            nat: slot_nat.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NicProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// The resources belonging to a network interface.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1543,42 +402,6 @@ pub struct NicEntities {
     /// The firewall rules of the interface.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub firewallrules: Option<FirewallRuleCollection>,
-}
-impl rt::struct_de::Members for NicEntities {
-    const NAME: &'static str = "NicEntities";
-    const NAMES: &'static [&'static str] = &["firewallrules"];
-    fn index(key: &str) -> usize {
-        match key {
-            "firewallrules" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_firewallrules = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewallrules,
-                        "firewallrules",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            firewallrules: slot_firewallrules.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NicEntities {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A list of firewall rules.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1593,48 +416,6 @@ pub struct FirewallRuleCollection {
     /// The firewall rules; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<FirewallRule>>,
-}
-impl rt::struct_de::Members for FirewallRuleCollection {
-    const NAME: &'static str = "FirewallRuleCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRuleCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A rule of a network interface's firewall, allowing a kind of incoming traffic.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1652,58 +433,6 @@ pub struct FirewallRule {
     /// The rule's filters.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<FirewallRuleProperties>,
-}
-impl rt::struct_de::Members for FirewallRule {
-    const NAME: &'static str = "FirewallRule";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRule {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The filters of a firewall rule; a filter that is empty allows everything.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1737,108 +466,6 @@ pub struct FirewallRuleProperties {
     #[serde(rename = "portRangeEnd", skip_serializing_if = "Option::is_none")]
     pub port_range_end: Option<i64>,
 }
-impl rt::struct_de::Members for FirewallRuleProperties {
-    const NAME: &'static str = "FirewallRuleProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "protocol",
-        "sourceMac",
-        "source_mac",
-        "sourceIp",
-        "source_ip",
-        "targetIp",
-        "target_ip",
-        "icmpCode",
-        "icmp_code",
-        "icmpType",
-        "icmp_type",
-        "portRangeStart",
-        "port_range_start",
-        "portRangeEnd",
-        "port_range_end",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "protocol" => 1,
-            "sourceMac" => 2,
-            "source_mac" => 3,
-            "sourceIp" => 4,
-            "source_ip" => 5,
-            "targetIp" => 6,
-            "target_ip" => 7,
-            "icmpCode" => 8,
-            "icmp_code" => 9,
-            "icmpType" => 10,
-            "icmp_type" => 11,
-            "portRangeStart" => 12,
-            "port_range_start" => 13,
-            "portRangeEnd" => 14,
-            "port_range_end" => 15,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_protocol = None;
-        let mut slot_source_mac = None;
-        let mut slot_source_ip = None;
-        let mut slot_target_ip = None;
-        let mut slot_icmp_code = None;
-        let mut slot_icmp_type = None;
-        let mut slot_port_range_start = None;
-        let mut slot_port_range_end = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_protocol, "protocol")?,
-                2 | 3 => {
-                    rt::struct_de::field(&mut map, &mut slot_source_mac, "sourceMac")?
-                }
-                4 | 5 => rt::struct_de::field(&mut map, &mut slot_source_ip, "sourceIp")?,
-                6 | 7 => rt::struct_de::field(&mut map, &mut slot_target_ip, "targetIp")?,
-                8 | 9 => rt::struct_de::field(&mut map, &mut slot_icmp_code, "icmpCode")?,
-                10 | 11 => {
-                    rt::struct_de::field(&mut map, &mut slot_icmp_type, "icmpType")?
-                }
-                12 | 13 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_range_start,
-                        "portRangeStart",
-                    )?
-                }
-                14 | 15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_port_range_end,
-                        "portRangeEnd",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            protocol: slot_protocol.unwrap_or_default(),
-            source_mac: slot_source_mac.unwrap_or_default(),
-            source_ip: slot_source_ip.unwrap_or_default(),
-            target_ip: slot_target_ip.unwrap_or_default(),
-            icmp_code: slot_icmp_code.unwrap_or_default(),
-            icmp_type: slot_icmp_type.unwrap_or_default(),
-            port_range_start: slot_port_range_start.unwrap_or_default(),
-            port_range_end: slot_port_range_end.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for FirewallRuleProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A list of images.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -1852,48 +479,6 @@ pub struct ImageCollection {
     /// The images; missing when the depth does not reach them.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Image>>,
-}
-impl rt::struct_de::Members for ImageCollection {
-    const NAME: &'static str = "ImageCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ImageCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// A disk or CD-ROM image that volumes can be created from or servers can boot from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -1911,58 +496,6 @@ pub struct Image {
     /// The image's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<ImageProperties>,
-}
-impl rt::struct_de::Members for Image {
-    const NAME: &'static str = "Image";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Image {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The details of an image.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -2020,237 +553,12 @@ pub struct ImageProperties {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub public: Option<bool>,
 }
-impl rt::struct_de::Members for ImageProperties {
-    const NAME: &'static str = "ImageProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "location",
-        "size",
-        "cpuHotPlug",
-        "cpu_hot_plug",
-        "cpuHotUnplug",
-        "cpu_hot_unplug",
-        "ramHotPlug",
-        "ram_hot_plug",
-        "ramHotUnplug",
-        "ram_hot_unplug",
-        "nicHotPlug",
-        "nic_hot_plug",
-        "nicHotUnplug",
-        "nic_hot_unplug",
-        "discVirtioHotPlug",
-        "disc_virtio_hot_plug",
-        "discVirtioHotUnplug",
-        "disc_virtio_hot_unplug",
-        "discScsiHotPlug",
-        "disc_scsi_hot_plug",
-        "discScsiHotUnplug",
-        "disc_scsi_hot_unplug",
-        "licenceType",
-        "licence_type",
-        "imageType",
-        "image_type",
-        "public",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "location" => 2,
-            "size" => 3,
-            "cpuHotPlug" => 4,
-            "cpu_hot_plug" => 5,
-            "cpuHotUnplug" => 6,
-            "cpu_hot_unplug" => 7,
-            "ramHotPlug" => 8,
-            "ram_hot_plug" => 9,
-            "ramHotUnplug" => 10,
-            "ram_hot_unplug" => 11,
-            "nicHotPlug" => 12,
-            "nic_hot_plug" => 13,
-            "nicHotUnplug" => 14,
-            "nic_hot_unplug" => 15,
-            "discVirtioHotPlug" => 16,
-            "disc_virtio_hot_plug" => 17,
-            "discVirtioHotUnplug" => 18,
-            "disc_virtio_hot_unplug" => 19,
-            "discScsiHotPlug" => 20,
-            "disc_scsi_hot_plug" => 21,
-            "discScsiHotUnplug" => 22,
-            "disc_scsi_hot_unplug" => 23,
-            "licenceType" => 24,
-            "licence_type" => 25,
-            "imageType" => 26,
-            "image_type" => 27,
-            "public" => 28,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_location = None;
-        let mut slot_size = None;
-        let mut slot_cpu_hot_plug = None;
-        let mut slot_cpu_hot_unplug = None;
-        let mut slot_ram_hot_plug = None;
-        let mut slot_ram_hot_unplug = None;
-        let mut slot_nic_hot_plug = None;
-        let mut slot_nic_hot_unplug = None;
-        let mut slot_disc_virtio_hot_plug = None;
-        let mut slot_disc_virtio_hot_unplug = None;
-        let mut slot_disc_scsi_hot_plug = None;
-        let mut slot_disc_scsi_hot_unplug = None;
-        let mut slot_licence_type = None;
-        let mut slot_image_type = None;
-        let mut slot_public = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                4 | 5 => {
-                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
-                }
-                6 | 7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cpu_hot_unplug,
-                        "cpuHotUnplug",
-                    )?
-                }
-                8 | 9 => {
-                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
-                }
-                10 | 11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ram_hot_unplug,
-                        "ramHotUnplug",
-                    )?
-                }
-                12 | 13 => {
-                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
-                }
-                14 | 15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_nic_hot_unplug,
-                        "nicHotUnplug",
-                    )?
-                }
-                16 | 17 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_plug,
-                        "discVirtioHotPlug",
-                    )?
-                }
-                18 | 19 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_unplug,
-                        "discVirtioHotUnplug",
-                    )?
-                }
-                20 | 21 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_plug,
-                        "discScsiHotPlug",
-                    )?
-                }
-                22 | 23 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_unplug,
-                        "discScsiHotUnplug",
-                    )?
-                }
-                24 | 25 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licenceType",
-                    )?
-                }
-                26 | 27 => {
-                    rt::struct_de::field(&mut map, &mut slot_image_type, "imageType")?
-                }
-                28 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            location: slot_location.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
-            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
-            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
-            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
-            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
-            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
-            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
-            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
-            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
-            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-            image_type: slot_image_type.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ImageProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A reference to an existing resource by its id, as used when linking resources in a request.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
 pub struct ResourceRef {
     /// The id of the existing resource.
     pub id: String,
-}
-impl rt::struct_de::Members for ResourceRef {
-    const NAME: &'static str = "ResourceRef";
-    const NAMES: &'static [&'static str] = &["id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ResourceRef {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ResourceRef {
     ///Creates a `ResourceRef` from its required fields (`id`); the optional ones start unset.
@@ -2979,5 +1287,208 @@ impl<'de> serde::Deserialize<'de> for Protocol {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    Metadata(skip_unknown) {
+        optional etag "etag" [0 "etag"],
+        optional created_date "createdDate" [1 "createdDate", 2 "created_date"],
+        optional created_by "createdBy" [3 "createdBy", 4 "created_by"],
+        optional last_modified_date "lastModifiedDate" [5 "lastModifiedDate", 6 "last_modified_date"],
+        optional last_modified_by "lastModifiedBy" [7 "lastModifiedBy", 8 "last_modified_by"],
+        optional state "state" [9 "state"],
+    }
+    ServerCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Server(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+        optional entities "entities" [5 "entities"],
+    }
+    ServerProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional cores "cores" [1 "cores"],
+        optional ram "ram" [2 "ram"],
+        optional availability_zone "availabilityZone" [3 "availabilityZone", 4 "availability_zone"],
+        optional vm_state "vmState" [5 "vmState", 6 "vm_state"],
+        optional boot_cdrom "bootCdrom" [7 "bootCdrom", 8 "boot_cdrom"],
+        optional boot_volume "bootVolume" [9 "bootVolume", 10 "boot_volume"],
+        optional cpu_family "cpuFamily" [11 "cpuFamily", 12 "cpu_family"],
+    }
+    ServerEntities(skip_unknown) {
+        optional cdroms "cdroms" [0 "cdroms"],
+        optional volumes "volumes" [1 "volumes"],
+        optional nics "nics" [2 "nics"],
+    }
+    VolumeCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Volume(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+    }
+    VolumeProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional disk_type "type" [1 "disk_type", 2 "type"],
+        optional size "size" [3 "size"],
+        optional availability_zone "availabilityZone" [4 "availabilityZone", 5 "availability_zone"],
+        optional image "image" [6 "image"],
+        optional image_password "imagePassword" [7 "imagePassword", 8 "image_password"],
+        optional ssh_keys "sshKeys" [9 "sshKeys", 10 "ssh_keys"],
+        optional bus "bus" [11 "bus"],
+        optional licence_type "licenceType" [12 "licenceType", 13 "licence_type"],
+        optional cpu_hot_plug "cpuHotPlug" [14 "cpuHotPlug", 15 "cpu_hot_plug"],
+        optional cpu_hot_unplug "cpuHotUnplug" [16 "cpuHotUnplug", 17 "cpu_hot_unplug"],
+        optional ram_hot_plug "ramHotPlug" [18 "ramHotPlug", 19 "ram_hot_plug"],
+        optional ram_hot_unplug "ramHotUnplug" [20 "ramHotUnplug", 21 "ram_hot_unplug"],
+        optional nic_hot_plug "nicHotPlug" [22 "nicHotPlug", 23 "nic_hot_plug"],
+        optional nic_hot_unplug "nicHotUnplug" [24 "nicHotUnplug", 25 "nic_hot_unplug"],
+        optional disc_virtio_hot_plug "discVirtioHotPlug" [26 "discVirtioHotPlug", 27 "disc_virtio_hot_plug"],
+        optional disc_virtio_hot_unplug "discVirtioHotUnplug" [28 "discVirtioHotUnplug", 29 "disc_virtio_hot_unplug"],
+        optional disc_scsi_hot_plug "discScsiHotPlug" [30 "discScsiHotPlug", 31 "disc_scsi_hot_plug"],
+        optional disc_scsi_hot_unplug "discScsiHotUnplug" [32 "discScsiHotUnplug", 33 "disc_scsi_hot_unplug"],
+        optional device_number "deviceNumber" [34 "deviceNumber", 35 "device_number"],
+    }
+    LanCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Lan(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+        optional entities "entities" [5 "entities"],
+    }
+    LanProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional public "public" [1 "public"],
+    }
+    LanEntities(skip_unknown) {
+        optional nics "nics" [0 "nics"],
+    }
+    LoadBalancerCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    LoadBalancer(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+        optional entities "entities" [5 "entities"],
+    }
+    LoadBalancerProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional ip "ip" [1 "ip"],
+        optional dhcp "dhcp" [2 "dhcp"],
+    }
+    LoadBalancerEntities(skip_unknown) {
+        optional balancednics "balancednics" [0 "balancednics"],
+    }
+    NicCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Nic(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+        optional entities "entities" [5 "entities"],
+    }
+    NicProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional mac "mac" [1 "mac"],
+        optional ips "ips" [2 "ips"],
+        optional dhcp "dhcp" [3 "dhcp"],
+        optional lan "lan" [4 "lan"],
+        optional firewall_active "firewallActive" [5 "firewallActive", 6 "firewall_active"],
+        optional nat "nat" [7 "nat"],
+    }
+    NicEntities(skip_unknown) {
+        optional firewallrules "firewallrules" [0 "firewallrules"],
+    }
+    FirewallRuleCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    FirewallRule(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+    }
+    FirewallRuleProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional protocol "protocol" [1 "protocol"],
+        optional source_mac "sourceMac" [2 "sourceMac", 3 "source_mac"],
+        optional source_ip "sourceIp" [4 "sourceIp", 5 "source_ip"],
+        optional target_ip "targetIp" [6 "targetIp", 7 "target_ip"],
+        optional icmp_code "icmpCode" [8 "icmpCode", 9 "icmp_code"],
+        optional icmp_type "icmpType" [10 "icmpType", 11 "icmp_type"],
+        optional port_range_start "portRangeStart" [12 "portRangeStart", 13 "port_range_start"],
+        optional port_range_end "portRangeEnd" [14 "portRangeEnd", 15 "port_range_end"],
+    }
+    ImageCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
+    }
+    Image(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
+    }
+    ImageProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional location "location" [2 "location"],
+        optional size "size" [3 "size"],
+        optional cpu_hot_plug "cpuHotPlug" [4 "cpuHotPlug", 5 "cpu_hot_plug"],
+        optional cpu_hot_unplug "cpuHotUnplug" [6 "cpuHotUnplug", 7 "cpu_hot_unplug"],
+        optional ram_hot_plug "ramHotPlug" [8 "ramHotPlug", 9 "ram_hot_plug"],
+        optional ram_hot_unplug "ramHotUnplug" [10 "ramHotUnplug", 11 "ram_hot_unplug"],
+        optional nic_hot_plug "nicHotPlug" [12 "nicHotPlug", 13 "nic_hot_plug"],
+        optional nic_hot_unplug "nicHotUnplug" [14 "nicHotUnplug", 15 "nic_hot_unplug"],
+        optional disc_virtio_hot_plug "discVirtioHotPlug" [16 "discVirtioHotPlug", 17 "disc_virtio_hot_plug"],
+        optional disc_virtio_hot_unplug "discVirtioHotUnplug" [18 "discVirtioHotUnplug", 19 "disc_virtio_hot_unplug"],
+        optional disc_scsi_hot_plug "discScsiHotPlug" [20 "discScsiHotPlug", 21 "disc_scsi_hot_plug"],
+        optional disc_scsi_hot_unplug "discScsiHotUnplug" [22 "discScsiHotUnplug", 23 "disc_scsi_hot_unplug"],
+        optional licence_type "licenceType" [24 "licenceType", 25 "licence_type"],
+        optional image_type "imageType" [26 "imageType", 27 "image_type"],
+        optional public "public" [28 "public"],
+    }
+    ResourceRef(refuse_unknown) {
+        required id "id" [0 "id"],
     }
 }

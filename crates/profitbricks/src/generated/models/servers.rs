@@ -37,119 +37,6 @@ pub struct NewServer {
     /// Network interfaces to create on the server.
     pub nics: Option<Vec<NewNic>>,
 }
-impl rt::struct_de::Members for NewServer {
-    const NAME: &'static str = "NewServer";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "cores",
-        "ram",
-        "availability_zone",
-        "licence_type",
-        "boot_volume_id",
-        "boot_cdrom",
-        "cpu_family",
-        "create_volumes",
-        "attach_volumes",
-        "nics",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "cores" => 1,
-            "ram" => 2,
-            "availability_zone" => 3,
-            "licence_type" => 4,
-            "boot_volume_id" => 5,
-            "boot_cdrom" => 6,
-            "cpu_family" => 7,
-            "create_volumes" => 8,
-            "attach_volumes" => 9,
-            "nics" => 10,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_cores = None;
-        let mut slot_ram = None;
-        let mut slot_availability_zone = None;
-        let mut slot_licence_type = None;
-        let mut slot_boot_volume_id = None;
-        let mut slot_boot_cdrom = None;
-        let mut slot_cpu_family = None;
-        let mut slot_create_volumes = None;
-        let mut slot_attach_volumes = None;
-        let mut slot_nics = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_availability_zone,
-                        "availability_zone",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licence_type",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_boot_volume_id,
-                        "boot_volume_id",
-                    )?
-                }
-                6 => rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "boot_cdrom")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_cpu_family, "cpu_family")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_create_volumes,
-                        "create_volumes",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_attach_volumes,
-                        "attach_volumes",
-                    )?
-                }
-                10 => rt::struct_de::field(&mut map, &mut slot_nics, "nics")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: rt::struct_de::required(slot_name, "name")?,
-            cores: rt::struct_de::required(slot_cores, "cores")?,
-            ram: rt::struct_de::required(slot_ram, "ram")?,
-            availability_zone: slot_availability_zone.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-            boot_volume_id: slot_boot_volume_id.unwrap_or_default(),
-            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
-            cpu_family: slot_cpu_family.unwrap_or_default(),
-            create_volumes: slot_create_volumes.unwrap_or_default(),
-            attach_volumes: slot_attach_volumes.unwrap_or_default(),
-            nics: slot_nics.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewServer {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl serde::Serialize for NewServer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         let mut body = serde_json::Map::new();
@@ -368,5 +255,21 @@ impl NewServer {
         )?;
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewServer(refuse_unknown) {
+        required name "name" [0 "name"],
+        required cores "cores" [1 "cores"],
+        required ram "ram" [2 "ram"],
+        optional availability_zone "availability_zone" [3 "availability_zone"],
+        optional licence_type "licence_type" [4 "licence_type"],
+        optional boot_volume_id "boot_volume_id" [5 "boot_volume_id"],
+        optional boot_cdrom "boot_cdrom" [6 "boot_cdrom"],
+        optional cpu_family "cpu_family" [7 "cpu_family"],
+        optional create_volumes "create_volumes" [8 "create_volumes"],
+        optional attach_volumes "attach_volumes" [9 "attach_volumes"],
+        optional nics "nics" [10 "nics"],
     }
 }

@@ -18,48 +18,6 @@ pub struct SnapshotCollection {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub items: Option<Vec<Snapshot>>,
 }
-impl rt::struct_de::Members for SnapshotCollection {
-    const NAME: &'static str = "SnapshotCollection";
-    const NAMES: &'static [&'static str] = &["id", "type", "href", "items"];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "items" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_items = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_items, "items")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            items: slot_items.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for SnapshotCollection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 /// A snapshot of a volume, kept like an image, from which volumes can be created or restored.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 #[non_exhaustive]
@@ -76,58 +34,6 @@ pub struct Snapshot {
     /// The snapshot's details.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub properties: Option<SnapshotProperties>,
-}
-impl rt::struct_de::Members for Snapshot {
-    const NAME: &'static str = "Snapshot";
-    const NAMES: &'static [&'static str] = &[
-        "id",
-        "type",
-        "href",
-        "metadata",
-        "properties",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "id" => 0,
-            "type" => 1,
-            "href" => 2,
-            "metadata" => 3,
-            "properties" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_id = None;
-        let mut slot_type = None;
-        let mut slot_href = None;
-        let mut slot_metadata = None;
-        let mut slot_properties = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_id, "id")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_type, "type")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_href, "href")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_metadata, "metadata")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_properties, "properties")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            id: rt::struct_de::required(slot_id, "id")?,
-            r#type: rt::struct_de::required(slot_type, "type")?,
-            href: rt::struct_de::required(slot_href, "href")?,
-            metadata: slot_metadata.unwrap_or_default(),
-            properties: slot_properties.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for Snapshot {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 /// The details of a snapshot.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -179,183 +85,36 @@ pub struct SnapshotProperties {
     #[serde(rename = "licenceType", skip_serializing_if = "Option::is_none")]
     pub licence_type: Option<LicenceType>,
 }
-impl rt::struct_de::Members for SnapshotProperties {
-    const NAME: &'static str = "SnapshotProperties";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "description",
-        "location",
-        "size",
-        "cpuHotPlug",
-        "cpu_hot_plug",
-        "cpuHotUnplug",
-        "cpu_hot_unplug",
-        "ramHotPlug",
-        "ram_hot_plug",
-        "ramHotUnplug",
-        "ram_hot_unplug",
-        "nicHotPlug",
-        "nic_hot_plug",
-        "nicHotUnplug",
-        "nic_hot_unplug",
-        "discVirtioHotPlug",
-        "disc_virtio_hot_plug",
-        "discVirtioHotUnplug",
-        "disc_virtio_hot_unplug",
-        "discScsiHotPlug",
-        "disc_scsi_hot_plug",
-        "discScsiHotUnplug",
-        "disc_scsi_hot_unplug",
-        "licenceType",
-        "licence_type",
-    ];
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "description" => 1,
-            "location" => 2,
-            "size" => 3,
-            "cpuHotPlug" => 4,
-            "cpu_hot_plug" => 5,
-            "cpuHotUnplug" => 6,
-            "cpu_hot_unplug" => 7,
-            "ramHotPlug" => 8,
-            "ram_hot_plug" => 9,
-            "ramHotUnplug" => 10,
-            "ram_hot_unplug" => 11,
-            "nicHotPlug" => 12,
-            "nic_hot_plug" => 13,
-            "nicHotUnplug" => 14,
-            "nic_hot_unplug" => 15,
-            "discVirtioHotPlug" => 16,
-            "disc_virtio_hot_plug" => 17,
-            "discVirtioHotUnplug" => 18,
-            "disc_virtio_hot_unplug" => 19,
-            "discScsiHotPlug" => 20,
-            "disc_scsi_hot_plug" => 21,
-            "discScsiHotUnplug" => 22,
-            "disc_scsi_hot_unplug" => 23,
-            "licenceType" => 24,
-            "licence_type" => 25,
-            _ => rt::struct_de::OTHER,
-        }
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    SnapshotCollection(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional items "items" [3 "items"],
     }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_location = None;
-        let mut slot_size = None;
-        let mut slot_cpu_hot_plug = None;
-        let mut slot_cpu_hot_unplug = None;
-        let mut slot_ram_hot_plug = None;
-        let mut slot_ram_hot_unplug = None;
-        let mut slot_nic_hot_plug = None;
-        let mut slot_nic_hot_unplug = None;
-        let mut slot_disc_virtio_hot_plug = None;
-        let mut slot_disc_virtio_hot_unplug = None;
-        let mut slot_disc_scsi_hot_plug = None;
-        let mut slot_disc_scsi_hot_unplug = None;
-        let mut slot_licence_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_location, "location")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                4 | 5 => {
-                    rt::struct_de::field(&mut map, &mut slot_cpu_hot_plug, "cpuHotPlug")?
-                }
-                6 | 7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cpu_hot_unplug,
-                        "cpuHotUnplug",
-                    )?
-                }
-                8 | 9 => {
-                    rt::struct_de::field(&mut map, &mut slot_ram_hot_plug, "ramHotPlug")?
-                }
-                10 | 11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ram_hot_unplug,
-                        "ramHotUnplug",
-                    )?
-                }
-                12 | 13 => {
-                    rt::struct_de::field(&mut map, &mut slot_nic_hot_plug, "nicHotPlug")?
-                }
-                14 | 15 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_nic_hot_unplug,
-                        "nicHotUnplug",
-                    )?
-                }
-                16 | 17 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_plug,
-                        "discVirtioHotPlug",
-                    )?
-                }
-                18 | 19 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_unplug,
-                        "discVirtioHotUnplug",
-                    )?
-                }
-                20 | 21 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_plug,
-                        "discScsiHotPlug",
-                    )?
-                }
-                22 | 23 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_unplug,
-                        "discScsiHotUnplug",
-                    )?
-                }
-                24 | 25 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licenceType",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            location: slot_location.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
-            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
-            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
-            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
-            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
-            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
-            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
-            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
-            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
-            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-        })
+    Snapshot(skip_unknown) {
+        required id "id" [0 "id"],
+        required r#type "type" [1 "type"],
+        required href "href" [2 "href"],
+        optional metadata "metadata" [3 "metadata"],
+        optional properties "properties" [4 "properties"],
     }
-}
-impl<'de> serde::Deserialize<'de> for SnapshotProperties {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
+    SnapshotProperties(skip_unknown) {
+        optional name "name" [0 "name"],
+        optional description "description" [1 "description"],
+        optional location "location" [2 "location"],
+        optional size "size" [3 "size"],
+        optional cpu_hot_plug "cpuHotPlug" [4 "cpuHotPlug", 5 "cpu_hot_plug"],
+        optional cpu_hot_unplug "cpuHotUnplug" [6 "cpuHotUnplug", 7 "cpu_hot_unplug"],
+        optional ram_hot_plug "ramHotPlug" [8 "ramHotPlug", 9 "ram_hot_plug"],
+        optional ram_hot_unplug "ramHotUnplug" [10 "ramHotUnplug", 11 "ram_hot_unplug"],
+        optional nic_hot_plug "nicHotPlug" [12 "nicHotPlug", 13 "nic_hot_plug"],
+        optional nic_hot_unplug "nicHotUnplug" [14 "nicHotUnplug", 15 "nic_hot_unplug"],
+        optional disc_virtio_hot_plug "discVirtioHotPlug" [16 "discVirtioHotPlug", 17 "disc_virtio_hot_plug"],
+        optional disc_virtio_hot_unplug "discVirtioHotUnplug" [18 "discVirtioHotUnplug", 19 "disc_virtio_hot_unplug"],
+        optional disc_scsi_hot_plug "discScsiHotPlug" [20 "discScsiHotPlug", 21 "disc_scsi_hot_plug"],
+        optional disc_scsi_hot_unplug "discScsiHotUnplug" [22 "discScsiHotUnplug", 23 "disc_scsi_hot_unplug"],
+        optional licence_type "licenceType" [24 "licenceType", 25 "licence_type"],
     }
 }

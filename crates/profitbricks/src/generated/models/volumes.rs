@@ -34,97 +34,6 @@ pub struct NewVolume {
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
     pub availability_zone: Option<VolumeAvailabilityZone>,
 }
-impl rt::struct_de::Members for NewVolume {
-    const NAME: &'static str = "NewVolume";
-    const NAMES: &'static [&'static str] = &[
-        "name",
-        "size",
-        "disk_type",
-        "bus",
-        "image",
-        "licence_type",
-        "image_password",
-        "ssh_keys",
-        "availability_zone",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "name" => 0,
-            "size" => 1,
-            "disk_type" => 2,
-            "bus" => 3,
-            "image" => 4,
-            "licence_type" => 5,
-            "image_password" => 6,
-            "ssh_keys" => 7,
-            "availability_zone" => 8,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_name = None;
-        let mut slot_size = None;
-        let mut slot_disk_type = None;
-        let mut slot_bus = None;
-        let mut slot_image = None;
-        let mut slot_licence_type = None;
-        let mut slot_image_password = None;
-        let mut slot_ssh_keys = None;
-        let mut slot_availability_zone = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                1 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_disk_type, "disk_type")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_image, "image")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licence_type",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_image_password,
-                        "image_password",
-                    )?
-                }
-                7 => rt::struct_de::field(&mut map, &mut slot_ssh_keys, "ssh_keys")?,
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_availability_zone,
-                        "availability_zone",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            name: slot_name.unwrap_or_default(),
-            size: rt::struct_de::required(slot_size, "size")?,
-            disk_type: rt::struct_de::required(slot_disk_type, "disk_type")?,
-            bus: slot_bus.unwrap_or_default(),
-            image: slot_image.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-            image_password: slot_image_password.unwrap_or_default(),
-            ssh_keys: slot_ssh_keys.unwrap_or_default(),
-            availability_zone: slot_availability_zone.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for NewVolume {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl std::fmt::Debug for NewVolume {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("NewVolume")
@@ -318,5 +227,19 @@ impl NewVolume {
         )?;
         let _ = (operation, at);
         Ok(())
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    NewVolume(refuse_unknown) {
+        optional name "name" [0 "name"],
+        required size "size" [1 "size"],
+        required disk_type "disk_type" [2 "disk_type"],
+        optional bus "bus" [3 "bus"],
+        optional image "image" [4 "image"],
+        optional licence_type "licence_type" [5 "licence_type"],
+        optional image_password "image_password" [6 "image_password"],
+        optional ssh_keys "ssh_keys" [7 "ssh_keys"],
+        optional availability_zone "availability_zone" [8 "availability_zone"],
     }
 }

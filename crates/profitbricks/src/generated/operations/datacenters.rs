@@ -14,37 +14,6 @@ pub struct ListDatacentersParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListDatacentersParams {
-    const NAME: &'static str = "ListDatacentersParams";
-    const NAMES: &'static [&'static str] = &["depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "depth" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListDatacentersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListDatacentersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -111,47 +80,6 @@ pub struct GetDatacenterParams {
     pub datacenter_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetDatacenterParams {
-    const NAME: &'static str = "GetDatacenterParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "depth" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetDatacenterParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -228,37 +156,6 @@ pub struct CreateDatacenterParams {
     /// The data center to create, with any resources to create inside it.
     pub datacenter: NewDatacenter,
 }
-impl rt::struct_de::Members for CreateDatacenterParams {
-    const NAME: &'static str = "CreateDatacenterParams";
-    const NAMES: &'static [&'static str] = &["datacenter"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_datacenter, "datacenter")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter: rt::struct_de::required(slot_datacenter, "datacenter")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateDatacenterParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter: NewDatacenter) -> Self {
@@ -329,53 +226,6 @@ pub struct UpdateDatacenterParams {
     pub name: Option<String>,
     /// The new description of the data center.
     pub description: Option<String>,
-}
-impl rt::struct_de::Members for UpdateDatacenterParams {
-    const NAME: &'static str = "UpdateDatacenterParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "name", "description"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateDatacenterParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -466,43 +316,6 @@ pub struct DeleteDatacenterParams {
     /// The unique id of the data center to delete.
     pub datacenter_id: String,
 }
-impl rt::struct_de::Members for DeleteDatacenterParams {
-    const NAME: &'static str = "DeleteDatacenterParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteDatacenterParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
@@ -551,5 +364,26 @@ impl Client {
         datacenter_id: impl Into<String>,
     ) -> DeleteDatacenterRequest {
         Call::new(self.clone(), DeleteDatacenterParams::new(datacenter_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListDatacentersParams(refuse_unknown) {
+        optional depth "depth" [0 "depth"],
+    }
+    GetDatacenterParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional depth "depth" [1 "depth"],
+    }
+    CreateDatacenterParams(refuse_unknown) {
+        required datacenter "datacenter" [0 "datacenter"],
+    }
+    UpdateDatacenterParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+    }
+    DeleteDatacenterParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
     }
 }

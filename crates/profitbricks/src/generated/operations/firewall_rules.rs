@@ -20,60 +20,6 @@ pub struct GetFirewallRulesParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for GetFirewallRulesParams {
-    const NAME: &'static str = "GetFirewallRulesParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "depth",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "depth" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFirewallRulesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetFirewallRulesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -165,69 +111,6 @@ pub struct GetFirewallRuleParams {
     /// The unique id of the firewall rule.
     pub firewall_rule_id: String,
 }
-impl rt::struct_de::Members for GetFirewallRuleParams {
-    const NAME: &'static str = "GetFirewallRuleParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "firewall_rule_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "firewall_rule_id" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_firewall_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_id,
-                        "firewall_rule_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            firewall_rule_id: rt::struct_de::required(
-                slot_firewall_rule_id,
-                "firewall_rule_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetFirewallRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -303,66 +186,6 @@ pub struct CreateFirewallRuleParams {
     pub nic_id: String,
     /// The firewall rule to create.
     pub firewall_rule: NewFirewallRule,
-}
-impl rt::struct_de::Members for CreateFirewallRuleParams {
-    const NAME: &'static str = "CreateFirewallRuleParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "firewall_rule",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "firewall_rule" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_firewall_rule = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule,
-                        "firewall_rule",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            firewall_rule: rt::struct_de::required(slot_firewall_rule, "firewall_rule")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateFirewallRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -483,158 +306,6 @@ pub struct UpdateFirewallRuleParams {
     /// The ICMP code allowed, for ICMP rules. Must be from 0 to 254.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icmp_code: Option<Option<i64>>,
-}
-impl rt::struct_de::Members for UpdateFirewallRuleParams {
-    const NAME: &'static str = "UpdateFirewallRuleParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "firewall_rule_id",
-        "name",
-        "source_mac",
-        "source_ip",
-        "target_ip",
-        "port_range_start",
-        "port_range_end",
-        "icmp_type",
-        "icmp_code",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "firewall_rule_id" => 3,
-            "name" => 4,
-            "source_mac" => 5,
-            "source_ip" => 6,
-            "target_ip" => 7,
-            "port_range_start" => 8,
-            "port_range_end" => 9,
-            "icmp_type" => 10,
-            "icmp_code" => 11,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_firewall_rule_id = None;
-        let mut slot_name = None;
-        let mut slot_source_mac = None;
-        let mut slot_source_ip = None;
-        let mut slot_target_ip = None;
-        let mut slot_port_range_start = None;
-        let mut slot_port_range_end = None;
-        let mut slot_icmp_type = None;
-        let mut slot_icmp_code = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_id,
-                        "firewall_rule_id",
-                    )?
-                }
-                4 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                5 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_source_mac,
-                        "source_mac",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_source_ip,
-                        "source_ip",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_target_ip,
-                        "target_ip",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port_range_start,
-                        "port_range_start",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_port_range_end,
-                        "port_range_end",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                10 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_icmp_type,
-                        "icmp_type",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                11 => {
-                    rt::struct_de::field_with(
-                        &mut map,
-                        &mut slot_icmp_code,
-                        "icmp_code",
-                        rt::dynamic::Nullable,
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            firewall_rule_id: rt::struct_de::required(
-                slot_firewall_rule_id,
-                "firewall_rule_id",
-            )?,
-            name: slot_name.unwrap_or_default(),
-            source_mac: slot_source_mac.unwrap_or_default(),
-            source_ip: slot_source_ip.unwrap_or_default(),
-            target_ip: slot_target_ip.unwrap_or_default(),
-            port_range_start: slot_port_range_start.unwrap_or_default(),
-            port_range_end: slot_port_range_end.unwrap_or_default(),
-            icmp_type: slot_icmp_type.unwrap_or_default(),
-            icmp_code: slot_icmp_code.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateFirewallRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -852,69 +523,6 @@ pub struct DeleteFirewallRuleParams {
     /// The unique id of the firewall rule to delete.
     pub firewall_rule_id: String,
 }
-impl rt::struct_de::Members for DeleteFirewallRuleParams {
-    const NAME: &'static str = "DeleteFirewallRuleParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "firewall_rule_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "firewall_rule_id" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_firewall_rule_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_firewall_rule_id,
-                        "firewall_rule_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            firewall_rule_id: rt::struct_de::required(
-                slot_firewall_rule_id,
-                "firewall_rule_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteFirewallRuleParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -979,5 +587,46 @@ impl Client {
                 firewall_rule_id,
             ),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    GetFirewallRulesParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        optional depth "depth" [3 "depth"],
+    }
+    GetFirewallRuleParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        required firewall_rule_id "firewall_rule_id" [3 "firewall_rule_id"],
+    }
+    CreateFirewallRuleParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        required firewall_rule "firewall_rule" [3 "firewall_rule"],
+    }
+    UpdateFirewallRuleParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        required firewall_rule_id "firewall_rule_id" [3 "firewall_rule_id"],
+        optional name "name" [4 "name"],
+        optional source_mac "source_mac" [5 "source_mac"] with rt::dynamic::Nullable,
+        optional source_ip "source_ip" [6 "source_ip"] with rt::dynamic::Nullable,
+        optional target_ip "target_ip" [7 "target_ip"] with rt::dynamic::Nullable,
+        optional port_range_start "port_range_start" [8 "port_range_start"] with rt::dynamic::Nullable,
+        optional port_range_end "port_range_end" [9 "port_range_end"] with rt::dynamic::Nullable,
+        optional icmp_type "icmp_type" [10 "icmp_type"] with rt::dynamic::Nullable,
+        optional icmp_code "icmp_code" [11 "icmp_code"] with rt::dynamic::Nullable,
+    }
+    DeleteFirewallRuleParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        required firewall_rule_id "firewall_rule_id" [3 "firewall_rule_id"],
     }
 }

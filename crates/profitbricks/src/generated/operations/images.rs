@@ -14,37 +14,6 @@ pub struct ListImagesParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListImagesParams {
-    const NAME: &'static str = "ListImagesParams";
-    const NAMES: &'static [&'static str] = &["depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "depth" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListImagesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListImagesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -109,37 +78,6 @@ pub struct GetImageParams {
     /// The unique id of the image.
     pub image_id: String,
 }
-impl rt::struct_de::Members for GetImageParams {
-    const NAME: &'static str = "GetImageParams";
-    const NAMES: &'static [&'static str] = &["image_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "image_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_image_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_image_id, "image_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            image_id: rt::struct_de::required(slot_image_id, "image_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetImageParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(image_id: impl Into<String>) -> Self {
@@ -174,5 +112,14 @@ impl Client {
     /// * source section: "Get an Image"
     pub fn get_image(&self, image_id: impl Into<String>) -> GetImageRequest {
         Call::new(self.clone(), GetImageParams::new(image_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListImagesParams(refuse_unknown) {
+        optional depth "depth" [0 "depth"],
+    }
+    GetImageParams(refuse_unknown) {
+        required image_id "image_id" [0 "image_id"],
     }
 }

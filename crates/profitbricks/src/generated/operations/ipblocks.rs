@@ -14,37 +14,6 @@ pub struct ListIpblocksParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListIpblocksParams {
-    const NAME: &'static str = "ListIpblocksParams";
-    const NAMES: &'static [&'static str] = &["depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "depth" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListIpblocksParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListIpblocksParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -107,37 +76,6 @@ pub struct GetIpblockParams {
     /// The unique id of the IP block.
     pub ipblock_id: String,
 }
-impl rt::struct_de::Members for GetIpblockParams {
-    const NAME: &'static str = "GetIpblockParams";
-    const NAMES: &'static [&'static str] = &["ipblock_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ipblock_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ipblock_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ipblock_id: rt::struct_de::required(slot_ipblock_id, "ipblock_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetIpblockParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ipblock_id: impl Into<String>) -> Self {
@@ -182,37 +120,6 @@ impl Client {
 pub struct ReserveIpblockParams {
     /// The IP block to reserve.
     pub ipblock: NewIpBlock,
-}
-impl rt::struct_de::Members for ReserveIpblockParams {
-    const NAME: &'static str = "ReserveIpblockParams";
-    const NAMES: &'static [&'static str] = &["ipblock"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ipblock" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ipblock = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ipblock, "ipblock")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ipblock: rt::struct_de::required(slot_ipblock, "ipblock")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ReserveIpblockParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl ReserveIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -272,37 +179,6 @@ pub struct DeleteIpblockParams {
     /// The unique id of the IP block to release.
     pub ipblock_id: String,
 }
-impl rt::struct_de::Members for DeleteIpblockParams {
-    const NAME: &'static str = "DeleteIpblockParams";
-    const NAMES: &'static [&'static str] = &["ipblock_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "ipblock_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_ipblock_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_ipblock_id, "ipblock_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            ipblock_id: rt::struct_de::required(slot_ipblock_id, "ipblock_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteIpblockParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ipblock_id: impl Into<String>) -> Self {
@@ -342,5 +218,20 @@ impl Client {
     /// * source section: "Delete an IP Block"
     pub fn delete_ipblock(&self, ipblock_id: impl Into<String>) -> DeleteIpblockRequest {
         Call::new(self.clone(), DeleteIpblockParams::new(ipblock_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListIpblocksParams(refuse_unknown) {
+        optional depth "depth" [0 "depth"],
+    }
+    GetIpblockParams(refuse_unknown) {
+        required ipblock_id "ipblock_id" [0 "ipblock_id"],
+    }
+    ReserveIpblockParams(refuse_unknown) {
+        required ipblock "ipblock" [0 "ipblock"],
+    }
+    DeleteIpblockParams(refuse_unknown) {
+        required ipblock_id "ipblock_id" [0 "ipblock_id"],
     }
 }

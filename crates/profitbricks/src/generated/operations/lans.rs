@@ -16,47 +16,6 @@ pub struct ListLansParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListLansParams {
-    const NAME: &'static str = "ListLansParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "depth" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLansParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListLansParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
@@ -128,47 +87,6 @@ pub struct CreateLanParams {
     /// The LAN to create, with any network interfaces to connect to it.
     pub lan: NewLan,
 }
-impl rt::struct_de::Members for CreateLanParams {
-    const NAME: &'static str = "CreateLanParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "lan"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "lan" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_lan = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            lan: rt::struct_de::required(slot_lan, "lan")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLanParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl CreateLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan: NewLan) -> Self {
@@ -228,51 +146,6 @@ pub struct GetLanParams {
     pub lan_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetLanParams {
-    const NAME: &'static str = "GetLanParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "lan_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_lan_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLanParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLanParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -355,60 +228,6 @@ pub struct UpdateLanParams {
     /// Whether the LAN faces the public internet.
     pub public: Option<bool>,
 }
-impl rt::struct_de::Members for UpdateLanParams {
-    const NAME: &'static str = "UpdateLanParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "lan_id",
-        "name",
-        "public",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "lan_id" => 1,
-            "name" => 2,
-            "public" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_lan_id = None;
-        let mut slot_name = None;
-        let mut slot_public = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_public, "public")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
-            name: slot_name.unwrap_or_default(),
-            public: slot_public.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateLanParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl UpdateLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan_id: impl Into<String>) -> Self {
@@ -489,47 +308,6 @@ pub struct DeleteLanParams {
     /// The id of the LAN to delete.
     pub lan_id: String,
 }
-impl rt::struct_de::Members for DeleteLanParams {
-    const NAME: &'static str = "DeleteLanParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "lan_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "lan_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_lan_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_lan_id, "lan_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            lan_id: rt::struct_de::required(slot_lan_id, "lan_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteLanParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan_id: impl Into<String>) -> Self {
@@ -575,5 +353,31 @@ impl Client {
         lan_id: impl Into<String>,
     ) -> DeleteLanRequest {
         Call::new(self.clone(), DeleteLanParams::new(datacenter_id, lan_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListLansParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional depth "depth" [1 "depth"],
+    }
+    CreateLanParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required lan "lan" [1 "lan"],
+    }
+    GetLanParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required lan_id "lan_id" [1 "lan_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    UpdateLanParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required lan_id "lan_id" [1 "lan_id"],
+        optional name "name" [2 "name"],
+        optional public "public" [3 "public"],
+    }
+    DeleteLanParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required lan_id "lan_id" [1 "lan_id"],
     }
 }

@@ -16,47 +16,6 @@ pub struct ListLoadbalancersParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListLoadbalancersParams {
-    const NAME: &'static str = "ListLoadbalancersParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "depth" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLoadbalancersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListLoadbalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
@@ -131,56 +90,6 @@ pub struct GetLoadbalancerParams {
     /// The unique id of the load balancer.
     pub loadbalancer_id: String,
 }
-impl rt::struct_de::Members for GetLoadbalancerParams {
-    const NAME: &'static str = "GetLoadbalancerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadbalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -239,53 +148,6 @@ pub struct CreateLoadbalancerParams {
     pub datacenter_id: String,
     /// The load balancer to create, with any network interfaces to balance.
     pub loadbalancer: NewLoadBalancer,
-}
-impl rt::struct_de::Members for CreateLoadbalancerParams {
-    const NAME: &'static str = "CreateLoadbalancerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer,
-                        "loadbalancer",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer: rt::struct_de::required(slot_loadbalancer, "loadbalancer")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateLoadbalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -354,74 +216,6 @@ pub struct UpdateLoadbalancerParams {
     pub ip: Option<String>,
     /// Whether the load balancer reserves its address by DHCP.
     pub dhcp: Option<bool>,
-}
-impl rt::struct_de::Members for UpdateLoadbalancerParams {
-    const NAME: &'static str = "UpdateLoadbalancerParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "loadbalancer_id",
-        "name",
-        "ip",
-        "dhcp",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            "name" => 2,
-            "ip" => 3,
-            "dhcp" => 4,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let mut slot_name = None;
-        let mut slot_ip = None;
-        let mut slot_dhcp = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_ip, "ip")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-            name: slot_name.unwrap_or_default(),
-            ip: slot_ip.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateLoadbalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -520,56 +314,6 @@ pub struct DeleteLoadbalancerParams {
     /// The unique id of the load balancer to delete.
     pub loadbalancer_id: String,
 }
-impl rt::struct_de::Members for DeleteLoadbalancerParams {
-    const NAME: &'static str = "DeleteLoadbalancerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "loadbalancer_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteLoadbalancerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -633,64 +377,6 @@ pub struct GetLoadbalancerMembersParams {
     pub loadbalancer_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetLoadbalancerMembersParams {
-    const NAME: &'static str = "GetLoadbalancerMembersParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "loadbalancer_id",
-        "depth",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadbalancerMembersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLoadbalancerMembersParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -778,69 +464,6 @@ pub struct GetLoadbalancedNicParams {
     pub nic_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetLoadbalancedNicParams {
-    const NAME: &'static str = "GetLoadbalancedNicParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "loadbalancer_id",
-        "nic_id",
-        "depth",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            "nic_id" => 2,
-            "depth" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLoadbalancedNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLoadbalancedNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -931,64 +554,6 @@ pub struct AddLoadbalancedNicsParams {
     /// The unique id of the network interface to balance.
     pub nic_id: String,
 }
-impl rt::struct_de::Members for AddLoadbalancedNicsParams {
-    const NAME: &'static str = "AddLoadbalancedNicsParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "loadbalancer_id",
-        "nic_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            "nic_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let mut slot_nic_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AddLoadbalancedNicsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AddLoadbalancedNicsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1060,64 +625,6 @@ pub struct RemoveLoadbalancedNicParams {
     /// The unique id of the network interface to take out of the load balancer.
     pub nic_id: String,
 }
-impl rt::struct_de::Members for RemoveLoadbalancedNicParams {
-    const NAME: &'static str = "RemoveLoadbalancedNicParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "loadbalancer_id",
-        "nic_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "loadbalancer_id" => 1,
-            "nic_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_loadbalancer_id = None;
-        let mut slot_nic_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_loadbalancer_id,
-                        "loadbalancer_id",
-                    )?
-                }
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            loadbalancer_id: rt::struct_de::required(
-                slot_loadbalancer_id,
-                "loadbalancer_id",
-            )?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RemoveLoadbalancedNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RemoveLoadbalancedNicParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1173,5 +680,52 @@ impl Client {
             self.clone(),
             RemoveLoadbalancedNicParams::new(datacenter_id, loadbalancer_id, nic_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListLoadbalancersParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional depth "depth" [1 "depth"],
+    }
+    GetLoadbalancerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+    }
+    CreateLoadbalancerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer "loadbalancer" [1 "loadbalancer"],
+    }
+    UpdateLoadbalancerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+        optional name "name" [2 "name"],
+        optional ip "ip" [3 "ip"],
+        optional dhcp "dhcp" [4 "dhcp"],
+    }
+    DeleteLoadbalancerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+    }
+    GetLoadbalancerMembersParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    GetLoadbalancedNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        optional depth "depth" [3 "depth"],
+    }
+    AddLoadbalancedNicsParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+    }
+    RemoveLoadbalancedNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required loadbalancer_id "loadbalancer_id" [1 "loadbalancer_id"],
+        required nic_id "nic_id" [2 "nic_id"],
     }
 }

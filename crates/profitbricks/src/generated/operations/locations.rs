@@ -11,28 +11,6 @@ use super::*;
 #[derive(Debug, Default, Clone, serde::Serialize)]
 #[non_exhaustive]
 pub struct ListLocationsParams {}
-impl rt::struct_de::Members for ListLocationsParams {
-    const NAME: &'static str = "ListLocationsParams";
-    const NAMES: &'static [&'static str] = &[];
-    const STRICT: bool = true;
-    fn index(_: &str) -> usize {
-        rt::struct_de::OTHER
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while keys.next(&mut map)?.is_some() {
-            rt::struct_de::skip(&mut map)?;
-        }
-        Ok(Self {})
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListLocationsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListLocationsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -71,39 +49,6 @@ impl Client {
 pub struct GetLocationParams {
     /// The location's id, made of country and city, such as us/las.
     pub location_id: String,
-}
-impl rt::struct_de::Members for GetLocationParams {
-    const NAME: &'static str = "GetLocationParams";
-    const NAMES: &'static [&'static str] = &["location_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "location_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_location_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_location_id, "location_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            location_id: rt::struct_de::required(slot_location_id, "location_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetLocationParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetLocationParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -144,5 +89,12 @@ impl Client {
     /// * source section: "Get a Location"
     pub fn get_location(&self, location_id: impl Into<String>) -> GetLocationRequest {
         Call::new(self.clone(), GetLocationParams::new(location_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListLocationsParams(refuse_unknown) {}
+    GetLocationParams(refuse_unknown) {
+        required location_id "location_id" [0 "location_id"],
     }
 }

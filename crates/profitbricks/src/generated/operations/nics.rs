@@ -18,51 +18,6 @@ pub struct ListNicsParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListNicsParams {
-    const NAME: &'static str = "ListNicsParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListNicsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListNicsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
@@ -143,60 +98,6 @@ pub struct GetNicParams {
     pub nic_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetNicParams {
-    const NAME: &'static str = "GetNicParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "depth",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "depth" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -283,51 +184,6 @@ pub struct CreateNicParams {
     pub server_id: String,
     /// The network interface to create, with any firewall rules.
     pub nic: NewNic,
-}
-impl rt::struct_de::Members for CreateNicParams {
-    const NAME: &'static str = "CreateNicParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "nic"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic, "nic")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic: rt::struct_de::required(slot_nic, "nic")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -420,80 +276,6 @@ pub struct UpdateNicParams {
     pub lan: Option<i64>,
     /// Whether the interface's private address gets outbound access to the public internet.
     pub nat: Option<bool>,
-}
-impl rt::struct_de::Members for UpdateNicParams {
-    const NAME: &'static str = "UpdateNicParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "nic_id",
-        "name",
-        "ips",
-        "dhcp",
-        "lan",
-        "nat",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            "name" => 3,
-            "ips" => 4,
-            "dhcp" => 5,
-            "lan" => 6,
-            "nat" => 7,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let mut slot_name = None;
-        let mut slot_ips = None;
-        let mut slot_dhcp = None;
-        let mut slot_lan = None;
-        let mut slot_nat = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_ips, "ips")?,
-                5 => rt::struct_de::field(&mut map, &mut slot_dhcp, "dhcp")?,
-                6 => rt::struct_de::field(&mut map, &mut slot_lan, "lan")?,
-                7 => rt::struct_de::field(&mut map, &mut slot_nat, "nat")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-            name: slot_name.unwrap_or_default(),
-            ips: slot_ips.unwrap_or_default(),
-            dhcp: slot_dhcp.unwrap_or_default(),
-            lan: slot_lan.unwrap_or_default(),
-            nat: slot_nat.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateNicParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -614,51 +396,6 @@ pub struct DeleteNicParams {
     /// The unique id of the network interface to delete.
     pub nic_id: String,
 }
-impl rt::struct_de::Members for DeleteNicParams {
-    const NAME: &'static str = "DeleteNicParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "nic_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "nic_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_nic_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_nic_id, "nic_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            nic_id: rt::struct_de::required(slot_nic_id, "nic_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteNicParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteNicParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -711,5 +448,39 @@ impl Client {
         nic_id: impl Into<String>,
     ) -> DeleteNicRequest {
         Call::new(self.clone(), DeleteNicParams::new(datacenter_id, server_id, nic_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListNicsParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    GetNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        optional depth "depth" [3 "depth"],
+    }
+    CreateNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic "nic" [2 "nic"],
+    }
+    UpdateNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
+        optional name "name" [3 "name"],
+        optional ips "ips" [4 "ips"],
+        optional dhcp "dhcp" [5 "dhcp"],
+        optional lan "lan" [6 "lan"],
+        optional nat "nat" [7 "nat"],
+    }
+    DeleteNicParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required nic_id "nic_id" [2 "nic_id"],
     }
 }

@@ -14,37 +14,6 @@ pub struct ListRequestsParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListRequestsParams {
-    const NAME: &'static str = "ListRequestsParams";
-    const NAMES: &'static [&'static str] = &["depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "depth" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListRequestsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListRequestsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -107,37 +76,6 @@ pub struct GetRequestParams {
     /// The unique id of the request, as handed back by the call that made it.
     pub request_id: String,
 }
-impl rt::struct_de::Members for GetRequestParams {
-    const NAME: &'static str = "GetRequestParams";
-    const NAMES: &'static [&'static str] = &["request_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "request_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_request_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            request_id: rt::struct_de::required(slot_request_id, "request_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetRequestParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetRequestParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(request_id: impl Into<String>) -> Self {
@@ -186,37 +124,6 @@ pub struct GetRequestStatusParams {
     /// The unique id of the request, as handed back by the call that made it.
     pub request_id: String,
 }
-impl rt::struct_de::Members for GetRequestStatusParams {
-    const NAME: &'static str = "GetRequestStatusParams";
-    const NAMES: &'static [&'static str] = &["request_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "request_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_request_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_request_id, "request_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            request_id: rt::struct_de::required(slot_request_id, "request_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetRequestStatusParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetRequestStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(request_id: impl Into<String>) -> Self {
@@ -260,5 +167,17 @@ impl Client {
         request_id: impl Into<String>,
     ) -> GetRequestStatusRequest {
         Call::new(self.clone(), GetRequestStatusParams::new(request_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListRequestsParams(refuse_unknown) {
+        optional depth "depth" [0 "depth"],
+    }
+    GetRequestParams(refuse_unknown) {
+        required request_id "request_id" [0 "request_id"],
+    }
+    GetRequestStatusParams(refuse_unknown) {
+        required request_id "request_id" [0 "request_id"],
     }
 }

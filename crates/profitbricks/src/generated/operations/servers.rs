@@ -16,47 +16,6 @@ pub struct ListServersParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListServersParams {
-    const NAME: &'static str = "ListServersParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "depth" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListServersParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
@@ -132,51 +91,6 @@ pub struct GetServerParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetServerParams {
-    const NAME: &'static str = "GetServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -257,47 +171,6 @@ pub struct CreateServerParams {
     pub datacenter_id: String,
     /// The server to create, with any volumes and network interfaces to create or attach along with it.
     pub server: NewServer,
-}
-impl rt::struct_de::Members for CreateServerParams {
-    const NAME: &'static str = "CreateServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server, "server")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server: rt::struct_de::required(slot_server, "server")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -388,99 +261,6 @@ pub struct UpdateServerParams {
     pub boot_volume: Option<String>,
     /// The id of the CD-ROM image to boot from; cannot be combined with a boot volume.
     pub boot_cdrom: Option<String>,
-}
-impl rt::struct_de::Members for UpdateServerParams {
-    const NAME: &'static str = "UpdateServerParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "server_id",
-        "name",
-        "cores",
-        "ram",
-        "availability_zone",
-        "licence_type",
-        "boot_volume",
-        "boot_cdrom",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "name" => 2,
-            "cores" => 3,
-            "ram" => 4,
-            "availability_zone" => 5,
-            "licence_type" => 6,
-            "boot_volume" => 7,
-            "boot_cdrom" => 8,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_name = None;
-        let mut slot_cores = None;
-        let mut slot_ram = None;
-        let mut slot_availability_zone = None;
-        let mut slot_licence_type = None;
-        let mut slot_boot_volume = None;
-        let mut slot_boot_cdrom = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_cores, "cores")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_ram, "ram")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_availability_zone,
-                        "availability_zone",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licence_type",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(&mut map, &mut slot_boot_volume, "boot_volume")?
-                }
-                8 => rt::struct_de::field(&mut map, &mut slot_boot_cdrom, "boot_cdrom")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            name: slot_name.unwrap_or_default(),
-            cores: slot_cores.unwrap_or_default(),
-            ram: slot_ram.unwrap_or_default(),
-            availability_zone: slot_availability_zone.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-            boot_volume: slot_boot_volume.unwrap_or_default(),
-            boot_cdrom: slot_boot_cdrom.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -650,47 +430,6 @@ pub struct DeleteServerParams {
     /// The unique id of the server to delete.
     pub server_id: String,
 }
-impl rt::struct_de::Members for DeleteServerParams {
-    const NAME: &'static str = "DeleteServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
@@ -752,51 +491,6 @@ pub struct GetAttachedVolumesParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetAttachedVolumesParams {
-    const NAME: &'static str = "GetAttachedVolumesParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetAttachedVolumesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetAttachedVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -877,51 +571,6 @@ pub struct AttachVolumeParams {
     /// The unique id of the existing volume to attach.
     pub volume_id: String,
 }
-impl rt::struct_de::Members for AttachVolumeParams {
-    const NAME: &'static str = "AttachVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "volume_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_volume_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AttachVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -992,51 +641,6 @@ pub struct GetAttachedVolumeParams {
     /// The unique id of the attached volume.
     pub volume_id: String,
 }
-impl rt::struct_de::Members for GetAttachedVolumeParams {
-    const NAME: &'static str = "GetAttachedVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "volume_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_volume_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetAttachedVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetAttachedVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1101,51 +705,6 @@ pub struct DetachVolumeParams {
     pub server_id: String,
     /// The unique id of the volume to detach.
     pub volume_id: String,
-}
-impl rt::struct_de::Members for DetachVolumeParams {
-    const NAME: &'static str = "DetachVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "volume_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "volume_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_volume_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DetachVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1219,51 +778,6 @@ pub struct GetAttachedCdromsParams {
     pub server_id: String,
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
-}
-impl rt::struct_de::Members for GetAttachedCdromsParams {
-    const NAME: &'static str = "GetAttachedCdromsParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "depth" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetAttachedCdromsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetAttachedCdromsParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1344,51 +858,6 @@ pub struct AttachCdromParams {
     /// The unique id of the CD-ROM image to attach (an image whose type is CDROM).
     pub cdrom_id: String,
 }
-impl rt::struct_de::Members for AttachCdromParams {
-    const NAME: &'static str = "AttachCdromParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "cdrom_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_cdrom_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for AttachCdromParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl AttachCdromParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1459,51 +928,6 @@ pub struct GetAttachedCdromParams {
     /// The unique id of the attached CD-ROM image.
     pub cdrom_id: String,
 }
-impl rt::struct_de::Members for GetAttachedCdromParams {
-    const NAME: &'static str = "GetAttachedCdromParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "cdrom_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_cdrom_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetAttachedCdromParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetAttachedCdromParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -1568,51 +992,6 @@ pub struct DetachCdromParams {
     pub server_id: String,
     /// The unique id of the CD-ROM image to detach.
     pub cdrom_id: String,
-}
-impl rt::struct_de::Members for DetachCdromParams {
-    const NAME: &'static str = "DetachCdromParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id", "cdrom_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            "cdrom_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let mut slot_cdrom_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_cdrom_id, "cdrom_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-            cdrom_id: rt::struct_de::required(slot_cdrom_id, "cdrom_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DetachCdromParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl DetachCdromParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1680,47 +1059,6 @@ pub struct RebootServerParams {
     /// The unique id of the server to reboot.
     pub server_id: String,
 }
-impl rt::struct_de::Members for RebootServerParams {
-    const NAME: &'static str = "RebootServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RebootServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RebootServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
@@ -1781,47 +1119,6 @@ pub struct StartServerParams {
     pub datacenter_id: String,
     /// The unique id of the server to start.
     pub server_id: String,
-}
-impl rt::struct_de::Members for StartServerParams {
-    const NAME: &'static str = "StartServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for StartServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl StartServerParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -1884,47 +1181,6 @@ pub struct StopServerParams {
     /// The unique id of the server to stop.
     pub server_id: String,
 }
-impl rt::struct_de::Members for StopServerParams {
-    const NAME: &'static str = "StopServerParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "server_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "server_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_server_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_server_id, "server_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            server_id: rt::struct_de::required(slot_server_id, "server_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for StopServerParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl StopServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
@@ -1976,5 +1232,88 @@ impl Client {
         server_id: impl Into<String>,
     ) -> StopServerRequest {
         Call::new(self.clone(), StopServerParams::new(datacenter_id, server_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListServersParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional depth "depth" [1 "depth"],
+    }
+    GetServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    CreateServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server "server" [1 "server"],
+    }
+    UpdateServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        optional name "name" [2 "name"],
+        optional cores "cores" [3 "cores"],
+        optional ram "ram" [4 "ram"],
+        optional availability_zone "availability_zone" [5 "availability_zone"],
+        optional licence_type "licence_type" [6 "licence_type"],
+        optional boot_volume "boot_volume" [7 "boot_volume"],
+        optional boot_cdrom "boot_cdrom" [8 "boot_cdrom"],
+    }
+    DeleteServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    GetAttachedVolumesParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    AttachVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required volume_id "volume_id" [2 "volume_id"],
+    }
+    GetAttachedVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required volume_id "volume_id" [2 "volume_id"],
+    }
+    DetachVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required volume_id "volume_id" [2 "volume_id"],
+    }
+    GetAttachedCdromsParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        optional depth "depth" [2 "depth"],
+    }
+    AttachCdromParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required cdrom_id "cdrom_id" [2 "cdrom_id"],
+    }
+    GetAttachedCdromParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required cdrom_id "cdrom_id" [2 "cdrom_id"],
+    }
+    DetachCdromParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+        required cdrom_id "cdrom_id" [2 "cdrom_id"],
+    }
+    RebootServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    StartServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
+    }
+    StopServerParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required server_id "server_id" [1 "server_id"],
     }
 }

@@ -14,37 +14,6 @@ pub struct ListSnapshotsParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListSnapshotsParams {
-    const NAME: &'static str = "ListSnapshotsParams";
-    const NAMES: &'static [&'static str] = &["depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "depth" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListSnapshotsParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListSnapshotsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
@@ -106,39 +75,6 @@ impl ListSnapshotsRequest {
 pub struct GetSnapshotParams {
     /// The unique id of the snapshot.
     pub snapshot_id: String,
-}
-impl rt::struct_de::Members for GetSnapshotParams {
-    const NAME: &'static str = "GetSnapshotParams";
-    const NAMES: &'static [&'static str] = &["snapshot_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "snapshot_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_snapshot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl GetSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -210,174 +146,6 @@ pub struct UpdateSnapshotParams {
     pub disc_scsi_hot_unplug: Option<bool>,
     /// The snapshot's operating system licence type: LINUX, WINDOWS or UNKNOWN. Must be one of `WINDOWS`, `LINUX`, `UNKNOWN`.
     pub licence_type: Option<LicenceType>,
-}
-impl rt::struct_de::Members for UpdateSnapshotParams {
-    const NAME: &'static str = "UpdateSnapshotParams";
-    const NAMES: &'static [&'static str] = &[
-        "snapshot_id",
-        "name",
-        "description",
-        "cpu_hot_plug",
-        "cpu_hot_unplug",
-        "ram_hot_plug",
-        "ram_hot_unplug",
-        "nic_hot_plug",
-        "nic_hot_unplug",
-        "disc_virtio_hot_plug",
-        "disc_virtio_hot_unplug",
-        "disc_scsi_hot_plug",
-        "disc_scsi_hot_unplug",
-        "licence_type",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "snapshot_id" => 0,
-            "name" => 1,
-            "description" => 2,
-            "cpu_hot_plug" => 3,
-            "cpu_hot_unplug" => 4,
-            "ram_hot_plug" => 5,
-            "ram_hot_unplug" => 6,
-            "nic_hot_plug" => 7,
-            "nic_hot_unplug" => 8,
-            "disc_virtio_hot_plug" => 9,
-            "disc_virtio_hot_unplug" => 10,
-            "disc_scsi_hot_plug" => 11,
-            "disc_scsi_hot_unplug" => 12,
-            "licence_type" => 13,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_snapshot_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let mut slot_cpu_hot_plug = None;
-        let mut slot_cpu_hot_unplug = None;
-        let mut slot_ram_hot_plug = None;
-        let mut slot_ram_hot_unplug = None;
-        let mut slot_nic_hot_plug = None;
-        let mut slot_nic_hot_unplug = None;
-        let mut slot_disc_virtio_hot_plug = None;
-        let mut slot_disc_virtio_hot_unplug = None;
-        let mut slot_disc_scsi_hot_plug = None;
-        let mut slot_disc_scsi_hot_unplug = None;
-        let mut slot_licence_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                3 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cpu_hot_plug,
-                        "cpu_hot_plug",
-                    )?
-                }
-                4 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_cpu_hot_unplug,
-                        "cpu_hot_unplug",
-                    )?
-                }
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ram_hot_plug,
-                        "ram_hot_plug",
-                    )?
-                }
-                6 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_ram_hot_unplug,
-                        "ram_hot_unplug",
-                    )?
-                }
-                7 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_nic_hot_plug,
-                        "nic_hot_plug",
-                    )?
-                }
-                8 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_nic_hot_unplug,
-                        "nic_hot_unplug",
-                    )?
-                }
-                9 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_plug,
-                        "disc_virtio_hot_plug",
-                    )?
-                }
-                10 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_virtio_hot_unplug,
-                        "disc_virtio_hot_unplug",
-                    )?
-                }
-                11 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_plug,
-                        "disc_scsi_hot_plug",
-                    )?
-                }
-                12 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_disc_scsi_hot_unplug,
-                        "disc_scsi_hot_unplug",
-                    )?
-                }
-                13 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licence_type",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-            cpu_hot_plug: slot_cpu_hot_plug.unwrap_or_default(),
-            cpu_hot_unplug: slot_cpu_hot_unplug.unwrap_or_default(),
-            ram_hot_plug: slot_ram_hot_plug.unwrap_or_default(),
-            ram_hot_unplug: slot_ram_hot_unplug.unwrap_or_default(),
-            nic_hot_plug: slot_nic_hot_plug.unwrap_or_default(),
-            nic_hot_unplug: slot_nic_hot_unplug.unwrap_or_default(),
-            disc_virtio_hot_plug: slot_disc_virtio_hot_plug.unwrap_or_default(),
-            disc_virtio_hot_unplug: slot_disc_virtio_hot_unplug.unwrap_or_default(),
-            disc_scsi_hot_plug: slot_disc_scsi_hot_plug.unwrap_or_default(),
-            disc_scsi_hot_unplug: slot_disc_scsi_hot_unplug.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -546,39 +314,6 @@ pub struct DeleteSnapshotParams {
     /// The unique id of the snapshot to delete.
     pub snapshot_id: String,
 }
-impl rt::struct_de::Members for DeleteSnapshotParams {
-    const NAME: &'static str = "DeleteSnapshotParams";
-    const NAMES: &'static [&'static str] = &["snapshot_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "snapshot_id" => 0,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_snapshot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(snapshot_id: impl Into<String>) -> Self {
@@ -621,5 +356,33 @@ impl Client {
         snapshot_id: impl Into<String>,
     ) -> DeleteSnapshotRequest {
         Call::new(self.clone(), DeleteSnapshotParams::new(snapshot_id))
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListSnapshotsParams(refuse_unknown) {
+        optional depth "depth" [0 "depth"],
+    }
+    GetSnapshotParams(refuse_unknown) {
+        required snapshot_id "snapshot_id" [0 "snapshot_id"],
+    }
+    UpdateSnapshotParams(refuse_unknown) {
+        required snapshot_id "snapshot_id" [0 "snapshot_id"],
+        optional name "name" [1 "name"],
+        optional description "description" [2 "description"],
+        optional cpu_hot_plug "cpu_hot_plug" [3 "cpu_hot_plug"],
+        optional cpu_hot_unplug "cpu_hot_unplug" [4 "cpu_hot_unplug"],
+        optional ram_hot_plug "ram_hot_plug" [5 "ram_hot_plug"],
+        optional ram_hot_unplug "ram_hot_unplug" [6 "ram_hot_unplug"],
+        optional nic_hot_plug "nic_hot_plug" [7 "nic_hot_plug"],
+        optional nic_hot_unplug "nic_hot_unplug" [8 "nic_hot_unplug"],
+        optional disc_virtio_hot_plug "disc_virtio_hot_plug" [9 "disc_virtio_hot_plug"],
+        optional disc_virtio_hot_unplug "disc_virtio_hot_unplug" [10 "disc_virtio_hot_unplug"],
+        optional disc_scsi_hot_plug "disc_scsi_hot_plug" [11 "disc_scsi_hot_plug"],
+        optional disc_scsi_hot_unplug "disc_scsi_hot_unplug" [12 "disc_scsi_hot_unplug"],
+        optional licence_type "licence_type" [13 "licence_type"],
+    }
+    DeleteSnapshotParams(refuse_unknown) {
+        required snapshot_id "snapshot_id" [0 "snapshot_id"],
     }
 }

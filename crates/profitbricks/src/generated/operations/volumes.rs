@@ -16,47 +16,6 @@ pub struct ListVolumesParams {
     /// How many levels of child resources to expand in the response; larger values embed more detail. Must be at least 0. When unset, `1` is sent.
     pub depth: Option<i64>,
 }
-impl rt::struct_de::Members for ListVolumesParams {
-    const NAME: &'static str = "ListVolumesParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "depth"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "depth" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_depth = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_depth, "depth")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            depth: slot_depth.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for ListVolumesParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl ListVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
@@ -131,47 +90,6 @@ pub struct GetVolumeParams {
     /// The unique id of the volume.
     pub volume_id: String,
 }
-impl rt::struct_de::Members for GetVolumeParams {
-    const NAME: &'static str = "GetVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for GetVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl GetVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, volume_id: impl Into<String>) -> Self {
@@ -224,47 +142,6 @@ pub struct CreateVolumeParams {
     pub datacenter_id: String,
     /// The volume to create.
     pub volume: NewVolume,
-}
-impl rt::struct_de::Members for CreateVolumeParams {
-    const NAME: &'static str = "CreateVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "volume"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume, "volume")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume: rt::struct_de::required(slot_volume, "volume")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -349,76 +226,6 @@ pub struct UpdateVolumeParams {
     pub bus: Option<Bus>,
     /// The new operating system licence type; it cannot be changed on a volume made from an image.
     pub licence_type: Option<LicenceType>,
-}
-impl rt::struct_de::Members for UpdateVolumeParams {
-    const NAME: &'static str = "UpdateVolumeParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "volume_id",
-        "name",
-        "size",
-        "bus",
-        "licence_type",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume_id" => 1,
-            "name" => 2,
-            "size" => 3,
-            "bus" => 4,
-            "licence_type" => 5,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume_id = None;
-        let mut slot_name = None;
-        let mut slot_size = None;
-        let mut slot_bus = None;
-        let mut slot_licence_type = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => rt::struct_de::field(&mut map, &mut slot_size, "size")?,
-                4 => rt::struct_de::field(&mut map, &mut slot_bus, "bus")?,
-                5 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_licence_type,
-                        "licence_type",
-                    )?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-            name: slot_name.unwrap_or_default(),
-            size: slot_size.unwrap_or_default(),
-            bus: slot_bus.unwrap_or_default(),
-            licence_type: slot_licence_type.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for UpdateVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl UpdateVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -532,47 +339,6 @@ pub struct DeleteVolumeParams {
     /// The unique id of the volume to delete.
     pub volume_id: String,
 }
-impl rt::struct_de::Members for DeleteVolumeParams {
-    const NAME: &'static str = "DeleteVolumeParams";
-    const NAMES: &'static [&'static str] = &["datacenter_id", "volume_id"];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume_id" => 1,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for DeleteVolumeParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl DeleteVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, volume_id: impl Into<String>) -> Self {
@@ -636,62 +402,6 @@ pub struct CreateSnapshotParams {
     pub name: Option<String>,
     /// A description of the snapshot.
     pub description: Option<String>,
-}
-impl rt::struct_de::Members for CreateSnapshotParams {
-    const NAME: &'static str = "CreateSnapshotParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "volume_id",
-        "name",
-        "description",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume_id" => 1,
-            "name" => 2,
-            "description" => 3,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume_id = None;
-        let mut slot_name = None;
-        let mut slot_description = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                2 => rt::struct_de::field(&mut map, &mut slot_name, "name")?,
-                3 => {
-                    rt::struct_de::field(&mut map, &mut slot_description, "description")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-            name: slot_name.unwrap_or_default(),
-            description: slot_description.unwrap_or_default(),
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for CreateSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
 }
 impl CreateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
@@ -775,57 +485,6 @@ pub struct RestoreSnapshotParams {
     /// The unique id of the snapshot to restore.
     pub snapshot_id: String,
 }
-impl rt::struct_de::Members for RestoreSnapshotParams {
-    const NAME: &'static str = "RestoreSnapshotParams";
-    const NAMES: &'static [&'static str] = &[
-        "datacenter_id",
-        "volume_id",
-        "snapshot_id",
-    ];
-    const STRICT: bool = true;
-    fn index(key: &str) -> usize {
-        match key {
-            "datacenter_id" => 0,
-            "volume_id" => 1,
-            "snapshot_id" => 2,
-            _ => rt::struct_de::OTHER,
-        }
-    }
-    fn visit<'de, A: serde::de::MapAccess<'de>>(mut map: A) -> Result<Self, A::Error> {
-        let mut slot_datacenter_id = None;
-        let mut slot_volume_id = None;
-        let mut slot_snapshot_id = None;
-        let keys = rt::struct_de::Keys::of::<Self>();
-        while let Some(key) = keys.next(&mut map)? {
-            match key {
-                0 => {
-                    rt::struct_de::field(
-                        &mut map,
-                        &mut slot_datacenter_id,
-                        "datacenter_id",
-                    )?
-                }
-                1 => rt::struct_de::field(&mut map, &mut slot_volume_id, "volume_id")?,
-                2 => {
-                    rt::struct_de::field(&mut map, &mut slot_snapshot_id, "snapshot_id")?
-                }
-                _ => rt::struct_de::skip(&mut map)?,
-            }
-        }
-        Ok(Self {
-            datacenter_id: rt::struct_de::required(slot_datacenter_id, "datacenter_id")?,
-            volume_id: rt::struct_de::required(slot_volume_id, "volume_id")?,
-            snapshot_id: rt::struct_de::required(slot_snapshot_id, "snapshot_id")?,
-        })
-    }
-}
-impl<'de> serde::Deserialize<'de> for RestoreSnapshotParams {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::struct_de::deserialize(deserializer)
-    }
-}
 impl RestoreSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
@@ -887,5 +546,43 @@ impl Client {
             self.clone(),
             RestoreSnapshotParams::new(datacenter_id, volume_id, snapshot_id),
         )
+    }
+}
+// How each struct above is read: see `cloud_sdks_runtime::members!`.
+rt::members! {
+    ListVolumesParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        optional depth "depth" [1 "depth"],
+    }
+    GetVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume_id "volume_id" [1 "volume_id"],
+    }
+    CreateVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume "volume" [1 "volume"],
+    }
+    UpdateVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume_id "volume_id" [1 "volume_id"],
+        optional name "name" [2 "name"],
+        optional size "size" [3 "size"],
+        optional bus "bus" [4 "bus"],
+        optional licence_type "licence_type" [5 "licence_type"],
+    }
+    DeleteVolumeParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume_id "volume_id" [1 "volume_id"],
+    }
+    CreateSnapshotParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume_id "volume_id" [1 "volume_id"],
+        optional name "name" [2 "name"],
+        optional description "description" [3 "description"],
+    }
+    RestoreSnapshotParams(refuse_unknown) {
+        required datacenter_id "datacenter_id" [0 "datacenter_id"],
+        required volume_id "volume_id" [1 "volume_id"],
+        required snapshot_id "snapshot_id" [2 "snapshot_id"],
     }
 }

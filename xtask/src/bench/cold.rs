@@ -4,9 +4,13 @@
 //!
 //! The projects live in `target/bench/cold/<name>/` with their own target dirs; each uses
 //! the workspace's `Cargo.lock` (so both sides build the same versions) and builds
-//! `--offline` from cargo's local registry cache. A full run saves its figures to
-//! `target/bench/cold.txt`; `--quick` does not build (eight clean builds take 10-20 minutes
-//! on 2 cores) and reports the saved figures, saying when and on which commit they were made.
+//! `--offline` from cargo's local registry cache. One clean build moves by several seconds
+//! from run to run, more than the goals' margins, so each is built `--cold-rounds` times (3 by
+//! default), the binaries taking turns within a round; what a crate adds is the median of its
+//! differences from the raw binary of the same round. A full run saves its figures to
+//! `target/bench/cold.txt`; `--quick` does not build (one round of eight clean builds takes
+//! about 11 minutes on 2 cores) and reports the saved figures, saying when and on which
+//! commit they were made.
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -19,8 +23,9 @@ use super::{cargo_command, Progress};
 pub struct ColdRow {
     /// `raw-reqwest` or the client crate.
     pub name: String,
-    pub dev_s: f64,
-    pub release_s: f64,
+    /// Seconds of each round's build.
+    pub dev_s: Vec<f64>,
+    pub release_s: Vec<f64>,
     /// The release binary after `strip`.
     pub stripped_bytes: u64,
 }
@@ -85,13 +90,16 @@ pub fn cached(work: &Path) -> Option<Cold> {
     let text = std::fs::read_to_string(cache(work)).ok()?;
     let mut lines = text.lines();
     let source = lines.next()?.trim_start_matches("# ").to_owned();
+    let seconds = |word: &str| -> Option<Vec<f64>> {
+        word.split(',').map(|s| s.parse().ok()).collect()
+    };
     let rows = lines
         .filter_map(|line| {
             let mut words = line.split_whitespace();
             Some(ColdRow {
                 name: words.next()?.to_owned(),
-                dev_s: words.next()?.parse().ok()?,
-                release_s: words.next()?.parse().ok()?,
+                dev_s: seconds(words.next()?)?,
+                release_s: seconds(words.next()?)?,
                 stripped_bytes: words.next()?.parse().ok()?,
             })
         })
@@ -102,11 +110,13 @@ pub fn cached(work: &Path) -> Option<Cold> {
     })
 }
 
-/// Builds every user binary from a clean target dir, dev then release.
+/// Builds every user binary `rounds` times from a clean target dir, dev then release, the
+/// binaries taking turns.
 pub fn measure(
     root: &Path,
     work: &Path,
     revision: &str,
+    rounds: usize,
     progress: &mut Progress,
 ) -> Result<Cold, String> {
     let dir = work.join("cold");
@@ -128,53 +138,83 @@ pub fn measure(
         if let Some(lock) = &lock {
             write(&project.join("Cargo.lock"), lock)?;
         }
-        let mut times = Vec::new();
-        for release in [false, true] {
-            let profile = if release { "release" } else { "dev" };
-            progress.tick(&format!("cold builds: {name} ({profile}, clean target)"));
-            let target = project.join("target");
-            let _ = std::fs::remove_dir_all(&target);
-            let mut command = cargo_command();
-            command.args(["build", "--offline", "--quiet"]).current_dir(&project);
-            if release {
-                command.arg("--release");
-            }
-            command.env("CARGO_TARGET_DIR", &target).env_remove("CARGO_BUILD_TARGET");
-            let started = Instant::now();
-            let output = command
-                .stdin(Stdio::null())
-                .output()
-                .map_err(|e| format!("error: cannot run cargo: {e}"))?;
-            times.push(started.elapsed().as_secs_f64());
-            if !output.status.success() {
-                return Err(format!(
-                    "error: the cold {profile} build of {name} failed:\n{}",
-                    String::from_utf8_lossy(&output.stderr).trim()
+        rows.push(ColdRow { name, dev_s: Vec::new(), release_s: Vec::new(), stripped_bytes: 0 });
+    }
+    for round in 1..=rounds.max(1) {
+        for row in &mut rows {
+            let project = dir.join(&row.name);
+            for release in [false, true] {
+                let profile = if release { "release" } else { "dev" };
+                progress.tick(&format!(
+                    "cold builds: {} ({profile}, clean target, round {round} of {rounds})",
+                    row.name
                 ));
+                let took = clean_build(&project, &row.name, release)?;
+                if release {
+                    row.release_s.push(took);
+                } else {
+                    row.dev_s.push(took);
+                }
             }
+            row.stripped_bytes = stripped_size(&project, &format!("user-of-{}", row.name))?;
         }
-        let binary = project.join("target/release").join(&package);
-        let stripped = project.join("target/stripped");
-        let status = Command::new("strip")
-            .arg("-o")
-            .arg(&stripped)
-            .arg(&binary)
-            .status()
-            .map_err(|e| format!("error: cannot run strip: {e}"))?;
-        if !status.success() {
-            return Err(format!("error: strip {} failed", binary.display()));
-        }
-        let stripped_bytes = std::fs::metadata(&stripped).map(|m| m.len()).unwrap_or(0);
-        rows.push(ColdRow { name, dev_s: times[0], release_s: times[1], stripped_bytes });
     }
     let when = super::now_utc();
     let mut text = format!("# {when}, {revision}\n");
+    let join = |times: &[f64]| -> String {
+        times.iter().map(|t| format!("{t:.2}")).collect::<Vec<_>>().join(",")
+    };
     for row in &rows {
         text.push_str(&format!(
-            "{} {:.2} {:.2} {}\n",
-            row.name, row.dev_s, row.release_s, row.stripped_bytes
+            "{} {} {} {}\n",
+            row.name,
+            join(&row.dev_s),
+            join(&row.release_s),
+            row.stripped_bytes
         ));
     }
     let _ = std::fs::write(cache(work), text);
     Ok(Cold { rows, source: format!("measured in this run ({when})") })
+}
+
+/// One build of `project` from a clean target dir: its seconds.
+fn clean_build(project: &Path, name: &str, release: bool) -> Result<f64, String> {
+    let target = project.join("target");
+    let _ = std::fs::remove_dir_all(&target);
+    let mut command = cargo_command();
+    command.args(["build", "--offline", "--quiet"]).current_dir(project);
+    if release {
+        command.arg("--release");
+    }
+    command.env("CARGO_TARGET_DIR", &target).env_remove("CARGO_BUILD_TARGET");
+    let started = Instant::now();
+    let output = command
+        .stdin(Stdio::null())
+        .output()
+        .map_err(|e| format!("error: cannot run cargo: {e}"))?;
+    let took = started.elapsed().as_secs_f64();
+    if !output.status.success() {
+        let profile = if release { "release" } else { "dev" };
+        return Err(format!(
+            "error: the cold {profile} build of {name} failed:\n{}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
+    }
+    Ok(took)
+}
+
+/// The size of the release binary `package` of `project` after `strip`.
+fn stripped_size(project: &Path, package: &str) -> Result<u64, String> {
+    let binary = project.join("target/release").join(package);
+    let stripped = project.join("target/stripped");
+    let status = Command::new("strip")
+        .arg("-o")
+        .arg(&stripped)
+        .arg(&binary)
+        .status()
+        .map_err(|e| format!("error: cannot run strip: {e}"))?;
+    if !status.success() {
+        return Err(format!("error: strip {} failed", binary.display()));
+    }
+    Ok(std::fs::metadata(&stripped).map(|m| m.len()).unwrap_or(0))
 }

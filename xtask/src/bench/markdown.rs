@@ -290,8 +290,9 @@ fn waits(out: &mut String, scale: &Scale) {
 }
 
 fn cold_builds(out: &mut String, cold: &Cold) {
+    let rounds = cold.rows.iter().map(|row| row.dev_s.len()).max().unwrap_or(0);
     let _ = writeln!(out, "### 6. Cold builds users pay\n");
-    let _ = writeln!(out, "A user binary that makes one call (`target/bench/cold/<name>/`), depending on one client crate and tokio (`rt`), against the same binary written with reqwest (`rustls-tls`) + serde + serde_json; clean target dir, `cargo build --offline`, the workspace's `Cargo.lock`. Figures {}. Goals: at most +{COLD_DEV_MAX} s dev, +{COLD_RELEASE_MAX} s release, +{COLD_MB_MAX} MB stripped.\n", cold.source);
+    let _ = writeln!(out, "A user binary that makes one call (`target/bench/cold/<name>/`), depending on one client crate and tokio (`rt`), against the same binary written with reqwest (`rustls-tls`) + serde + serde_json; clean target dir, `cargo build --offline`, the workspace's `Cargo.lock`, {rounds} round(s), the four binaries taking turns within each. Figures {}. Times are medians (lowest–highest); what a crate adds is the median of its differences from the raw binary of the same round. Goals: at most +{COLD_DEV_MAX} s dev, +{COLD_RELEASE_MAX} s release, +{COLD_MB_MAX} MB stripped.\n", cold.source);
     let _ = writeln!(out, "| user binary | dev s | release s | stripped MB | added dev | added release | added MB | against the goal |");
     let _ = writeln!(out, "| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
     let raw = cold.rows.iter().find(|row| row.name == "raw-reqwest");
@@ -299,15 +300,15 @@ fn cold_builds(out: &mut String, cold: &Cold) {
         let mb = row.stripped_bytes as f64 / 1e6;
         let (added, goal) = match raw {
             Some(raw) if row.name != raw.name => {
-                let dev = row.dev_s - raw.dev_s;
-                let release = row.release_s - raw.release_s;
+                let dev = added_by_round(&row.dev_s, &raw.dev_s);
+                let release = added_by_round(&row.release_s, &raw.release_s);
                 let size = mb - raw.stripped_bytes as f64 / 1e6;
                 (
-                    format!("{dev:+.1} s | {release:+.1} s | {size:+.2} MB"),
+                    format!("{} | {} | {size:+.2} MB", spread(&dev, true), spread(&release, true)),
                     format!(
                         "dev {}, release {}, size {}",
-                        verdict(dev <= COLD_DEV_MAX),
-                        verdict(release <= COLD_RELEASE_MAX),
+                        verdict(median(dev) <= COLD_DEV_MAX),
+                        verdict(median(release) <= COLD_RELEASE_MAX),
                         verdict(size <= COLD_MB_MAX)
                     ),
                 )
@@ -316,11 +317,32 @@ fn cold_builds(out: &mut String, cold: &Cold) {
         };
         let _ = writeln!(
             out,
-            "| {} | {:.1} | {:.1} | {mb:.2} | {added} | {goal} |",
-            row.name, row.dev_s, row.release_s
+            "| {} | {} | {} | {mb:.2} | {added} | {goal} |",
+            row.name,
+            spread(&row.dev_s, false),
+            spread(&row.release_s, false)
         );
     }
     let _ = writeln!(out);
+}
+
+/// Each round's seconds less the baseline's of the same round.
+fn added_by_round(times: &[f64], baseline: &[f64]) -> Vec<f64> {
+    times.iter().zip(baseline).map(|(time, base)| time - base).collect()
+}
+
+/// `12.3 (11.0–14.1)`: the median of `times` and their range (the median alone for one);
+/// `signed` for differences, `+2.3 s (+1.9–+4.0)`.
+fn spread(times: &[f64], signed: bool) -> String {
+    let show = |t: f64| if signed { format!("{t:+.1}") } else { format!("{t:.1}") };
+    let unit = if signed { " s" } else { "" };
+    let middle = format!("{}{unit}", show(median(times.to_vec())));
+    if times.len() < 2 {
+        return middle;
+    }
+    let low = times.iter().copied().fold(f64::INFINITY, f64::min);
+    let high = times.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    format!("{middle} ({}–{})", show(low), show(high))
 }
 
 fn regen_table(out: &mut String, regen: &Regen, per_provider: &[ProviderRegen]) {

@@ -43,7 +43,8 @@ use std::time::Instant;
 pub const USAGE: &str =
     "usage: cargo xtask bench [--rounds N] [--seconds S] [--warmup S] [--concurrency N]
                          [--runtime current|multi] [--only TEXT] [--compile-rounds N]
-                         [--scale-rounds N] [--curve-rounds N] [--skip-python] [--skip-regen] [--skip-compile]
+                         [--scale-rounds N] [--curve-rounds N] [--cold-rounds N] [--skip-python]
+                         [--skip-regen] [--skip-compile]
                          [--skip-calls] [--skip-scale] [--skip-cold] [--quick] [--update-docs]";
 
 /// What to run; see [`USAGE`].
@@ -67,6 +68,8 @@ pub struct Options {
     /// Rounds of the concurrency curve: more than the other items, as one run's calls/s
     /// varies by about as much as the gap its goal judges.
     pub curve_rounds: usize,
+    /// Rounds of the cold builds, for the same reason: one clean build moves by seconds.
+    pub cold_rounds: usize,
     /// Cold builds of a user binary (full runs; `--quick` reports the saved figures).
     pub cold: bool,
     pub quick: bool,
@@ -91,6 +94,7 @@ impl Default for Options {
             scale: true,
             scale_rounds: 3,
             curve_rounds: 7,
+            cold_rounds: 3,
             cold: true,
             quick: false,
             update_docs: false,
@@ -120,6 +124,7 @@ fn parse(args: &[&str]) -> Result<Options, String> {
             "--skip-cold" => options.cold = false,
             "--scale-rounds" => options.scale_rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--curve-rounds" => options.curve_rounds = value()?.parse().map_err(|e| bad(&e))?,
+            "--cold-rounds" => options.cold_rounds = value()?.parse().map_err(|e| bad(&e))?,
             "--update-docs" => options.update_docs = true,
             "--quick" => {
                 options.quick = true;
@@ -133,11 +138,16 @@ fn parse(args: &[&str]) -> Result<Options, String> {
             other => return Err(format!("unknown argument {other:?}\n{USAGE}")),
         }
     }
-    let counts =
-        [options.rounds, options.compile_rounds, options.scale_rounds, options.curve_rounds];
+    let counts = [
+        options.rounds,
+        options.compile_rounds,
+        options.scale_rounds,
+        options.curve_rounds,
+        options.cold_rounds,
+    ];
     if counts.contains(&0) {
         return Err(format!(
-            "--rounds, --scale-rounds, --curve-rounds and --compile-rounds must be at least 1\n{USAGE}"
+            "--rounds, --scale-rounds, --curve-rounds, --cold-rounds and --compile-rounds must be at least 1\n{USAGE}"
         ));
     }
     if !matches!(options.runtime.as_str(), "current" | "multi") {
@@ -218,7 +228,8 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     }
     let cold_now = options.cold && !options.quick;
     if cold_now {
-        plan.push(("cold builds", 8, 8.0 * 120.0));
+        let builds = 8 * options.cold_rounds;
+        plan.push(("cold builds", builds, builds as f64 * 85.0));
     }
     if options.regen {
         plan.push(("regen", 1, 5.0));
@@ -258,7 +269,7 @@ pub fn run(root: &Path, args: &[&str]) -> Result<(), String> {
     };
 
     let cold = if cold_now {
-        Some(cold::measure(root, &work, &revision, &mut progress)?)
+        Some(cold::measure(root, &work, &revision, options.cold_rounds, &mut progress)?)
     } else if options.cold {
         let cached = cold::cached(&work);
         if cached.is_none() {

@@ -37,7 +37,7 @@ fn regeneration_is_byte_identical() {
 #[test]
 fn generating_in_parallel_is_the_same_as_one_by_one() {
     let specs = codegen::load::all(&root().join("spec"), "spec").expect("the specs are readable");
-    let parallel: Vec<_> = codegen::generate_all(&specs, None)
+    let parallel: Vec<_> = codegen::generate_all(&specs)
         .into_iter()
         .zip(&specs)
         .map(|(files, spec)| (spec.name.clone(), files.expect("the specs are valid")))
@@ -65,47 +65,4 @@ fn committed_code_matches_the_spec() {
             assert!(on_disk.starts_with(header), "{} lacks the @generated header", path.display());
         }
     }
-}
-
-/// Files kept in memory, as `cargo xtask regen` keeps them on disk.
-#[derive(Default)]
-struct Kept {
-    files: std::sync::Mutex<std::collections::HashMap<String, (String, String)>>,
-    taken: std::sync::atomic::AtomicUsize,
-}
-
-impl codegen::FormatCache for Kept {
-    fn get(&self, name: &str, tokens: &str) -> Option<String> {
-        let files = self.files.lock().expect("not poisoned");
-        let (kept_tokens, contents) = files.get(name)?;
-        (kept_tokens == tokens).then(|| {
-            self.taken.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            contents.clone()
-        })
-    }
-
-    fn put(&self, name: &str, tokens: &str, contents: &str) {
-        let entry = (tokens.to_owned(), contents.to_owned());
-        self.files.lock().expect("not poisoned").insert(name.to_owned(), entry);
-    }
-}
-
-/// With a cache, the second run takes every file from it, and both give what generating
-/// without one gives.
-#[test]
-fn generating_from_the_cache_is_the_same() {
-    let specs = codegen::load::all(&root().join("spec"), "spec").expect("the specs are readable");
-    let kept = Kept::default();
-    let run = || -> Vec<_> {
-        codegen::generate_all(&specs, Some(&kept))
-            .into_iter()
-            .zip(&specs)
-            .map(|(files, spec)| (spec.name.clone(), files.expect("the specs are valid")))
-            .collect()
-    };
-    let (first, second) = (run(), run());
-    let formatted: usize = first.iter().map(|(_, files)| files.len() - 1).sum();
-    assert_eq!(kept.taken.load(std::sync::atomic::Ordering::Relaxed), formatted);
-    assert_eq!(first, generate_all());
-    assert_eq!(second, generate_all());
 }

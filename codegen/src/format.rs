@@ -21,33 +21,3 @@ pub fn render(tokens: TokenStream) -> String {
     };
     prettyplease::unparse(&file)
 }
-
-/// Files formatted before, kept by the caller (`cargo xtask regen` keeps them under its
-/// target folder), so that tokens that did not change are not parsed and formatted again.
-///
-/// Each file is kept under its name with the text of the tokens it was formatted from, and is
-/// taken only for the very same text. The caller keeps the files of each build of the
-/// generator apart, since the same tokens may format differently with another `prettyplease`.
-pub trait FormatCache: Sync {
-    /// The file `name` as formatted earlier, if it was formatted from exactly `tokens`.
-    fn get(&self, name: &str, tokens: &str) -> Option<String>;
-    /// Keeps `contents`, the file `name` formatted from `tokens`.
-    fn put(&self, name: &str, tokens: &str, contents: &str);
-}
-
-/// [`render`], taken from `cache` when the file's tokens are the ones it was formatted from
-/// before.
-///
-/// Tokens are compared by their text (`TokenStream`'s `Display`), which shows everything the
-/// parser sees: every token, how punctuation is joined, every delimiter. The one thing it does
-/// not show, an invisible (`Delimiter::None`) group, the emitters never make: they build every
-/// file with `quote!` from tokens, identifiers and literals.
-pub fn render_cached(name: &str, tokens: TokenStream, cache: &dyn FormatCache) -> String {
-    let text = tokens.to_string();
-    if let Some(contents) = cache.get(name, &text) {
-        return contents;
-    }
-    let contents = render(tokens);
-    cache.put(name, &text, &contents);
-    contents
-}

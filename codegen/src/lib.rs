@@ -24,7 +24,7 @@ mod types;
 mod validate;
 
 pub use diagnostic::{Diagnostic, SourceFile};
-pub use format::{FormatCache, HEADER};
+pub use format::HEADER;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +49,7 @@ pub struct ProviderSpec {
 /// Checks a provider's spec and generates its crate's `generated/` files, on this thread.
 pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnostic>> {
     let provider = check(spec)?;
-    let files = emit::files(&provider).iter().map(|file| render(&provider, file, None)).collect();
+    let files = emit::files(&provider).iter().map(|file| render(&provider, file)).collect();
     Ok(finish(&provider, files))
 }
 
@@ -57,13 +57,7 @@ pub fn generate(spec: &ProviderSpec) -> Result<Vec<GeneratedFile>, Vec<Diagnosti
 /// checked one per job, then every file of every provider is emitted and formatted as a job
 /// of its own. The result, in the order of `specs`, is the same as calling [`generate`] on
 /// each: the jobs share nothing, and their outputs are put back in order.
-///
-/// With a `cache`, a file whose tokens were formatted before is taken from it instead of
-/// being formatted again (formatting is two thirds of the work); see [`FormatCache`].
-pub fn generate_all(
-    specs: &[ProviderSpec],
-    cache: Option<&dyn FormatCache>,
-) -> Vec<Result<Vec<GeneratedFile>, Vec<Diagnostic>>> {
+pub fn generate_all(specs: &[ProviderSpec]) -> Vec<Result<Vec<GeneratedFile>, Vec<Diagnostic>>> {
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     let checked = parallel(specs.len(), threads, |i| check(&specs[i]));
     // (provider, place in its file list, file)
@@ -79,7 +73,7 @@ pub fn generate_all(
     let rendered = parallel(jobs.len(), threads, |j| {
         let (i, _, file) = &jobs[j];
         let provider = checked[*i].as_ref().expect("only checked providers have jobs");
-        render(provider, file, cache)
+        render(provider, file)
     });
     let mut files: Vec<Vec<(usize, GeneratedFile)>> = specs.iter().map(|_| Vec::new()).collect();
     for ((i, n, _), file) in jobs.into_iter().zip(rendered) {
@@ -131,18 +125,9 @@ fn parallel<T: Send>(count: usize, threads: usize, job: impl Fn(usize) -> T + Sy
 }
 
 /// One file, emitted and formatted.
-fn render(
-    provider: &ir::Provider,
-    file: &emit::File,
-    cache: Option<&dyn FormatCache>,
-) -> GeneratedFile {
+fn render(provider: &ir::Provider, file: &emit::File) -> GeneratedFile {
     let (path, emitted) = (file.path(), file.emit(provider));
-    let formatted = match cache {
-        None => format::render(emitted.tokens),
-        Some(cache) => {
-            format::render_cached(&format!("{}/{path}", provider.name), emitted.tokens, cache)
-        }
-    };
+    let formatted = format::render(emitted.tokens);
     GeneratedFile { path, contents: format!("{}\n{formatted}{}", format::HEADER, emitted.text) }
 }
 

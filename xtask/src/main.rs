@@ -2,15 +2,12 @@
 //!
 //! * `regen`: regenerate every crate's `src/generated/` from `spec/`;
 //! * `regen --check`: regenerate in memory and fail, naming each file, if anything differs;
-//! * `regen [--check] --no-cache`: the same, formatting every file again rather than taking
-//!   the files whose tokens did not change from the cache of earlier runs ([`regen_cache`]);
 //! * `source-sync [--sources DIR]`: compare the spec with the vendors' documents (default
 //!   `sources/`) and fail on any difference the spec does not explain (see [`sync`]);
 //! * `bench [--rounds N] [--quick] …`: the clients against raw reqwest and the official Python
 //!   SDK, regen and compile times, side by side in one run (see [`bench`]).
 
 mod bench;
-mod regen_cache;
 mod sync;
 
 use std::collections::BTreeSet;
@@ -18,17 +15,13 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-const USAGE: &str = "usage: cargo xtask regen [--check] [--no-cache]\n       cargo xtask source-sync [--sources DIR]\n       cargo xtask bench [--quick] (see BENCHMARKS.md)";
+const USAGE: &str = "usage: cargo xtask regen [--check]\n       cargo xtask source-sync [--sources DIR]\n       cargo xtask bench [--quick] (see BENCHMARKS.md)";
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.iter().map(String::as_str).collect::<Vec<_>>().as_slice() {
-        ["regen"] => regen(false, true),
-        ["regen", "--check"] => regen(true, true),
-        ["regen", "--no-cache"] => regen(false, false),
-        ["regen", "--check", "--no-cache"] | ["regen", "--no-cache", "--check"] => {
-            regen(true, false)
-        }
+        ["regen"] => regen(false),
+        ["regen", "--check"] => regen(true),
         ["source-sync"] => source_sync(None),
         ["source-sync", "--sources", dir] => source_sync(Some(dir)),
         ["bench", rest @ ..] => bench::run(&root(), rest),
@@ -60,17 +53,13 @@ fn root() -> PathBuf {
     }
 }
 
-fn regen(check: bool, cached: bool) -> Result<(), String> {
+fn regen(check: bool) -> Result<(), String> {
     let root = root();
     let specs = codegen::load::all(&root.join("spec"), "spec")
         .map_err(|e| format!("error: cannot read the specs: {e}"))?;
-    let cache = if cached { regen_cache::DiskCache::open() } else { None };
     let mut spec_errors = Vec::new();
     let mut differences = Vec::new();
-    for (spec, generated) in specs.iter().zip(codegen::generate_all(
-        &specs,
-        cache.as_ref().map(|cache| cache as &dyn codegen::FormatCache),
-    )) {
+    for (spec, generated) in specs.iter().zip(codegen::generate_all(&specs)) {
         let files = match generated {
             Ok(files) => files,
             Err(diagnostics) => {

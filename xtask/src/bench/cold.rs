@@ -90,9 +90,8 @@ pub fn cached(work: &Path) -> Option<Cold> {
     let text = std::fs::read_to_string(cache(work)).ok()?;
     let mut lines = text.lines();
     let source = lines.next()?.trim_start_matches("# ").to_owned();
-    let seconds = |word: &str| -> Option<Vec<f64>> {
-        word.split(',').map(|s| s.parse().ok()).collect()
-    };
+    let seconds =
+        |word: &str| -> Option<Vec<f64>> { word.split(',').map(|s| s.parse().ok()).collect() };
     let rows = lines
         .filter_map(|line| {
             let mut words = line.split_whitespace();

@@ -10,22 +10,17 @@ use super::{cargo_command, progress};
 /// Timings of regenerating all three providers.
 #[derive(Debug)]
 pub struct Regen {
-    /// `cargo xtask regen --check --no-cache` as typed (cargo's freshness check and start-up
-    /// included): every file emitted and formatted.
-    pub cold: Vec<Duration>,
-    /// `cargo xtask regen --check` as typed, run again: the files whose tokens did not change
-    /// are taken from the cache of the run before instead of being formatted.
+    /// `cargo xtask regen --check` as typed (cargo's freshness check and start-up included).
     pub cargo: Vec<Duration>,
-    /// The xtask binary alone, run again: load, validate, emit, compare every file.
+    /// The xtask binary alone: load, validate, emit, format, compare every file.
     pub binary: Vec<Duration>,
     /// What the check said: up to date, or which files differ.
     pub status: String,
 }
 
 /// Times `regen --check` (the same work as `regen` — load, validate, generate, format,
-/// compare — without writing into the working tree) three times through `cargo xtask` with
-/// `--no-cache` (everything formatted), then, after one untimed run of each, three times
-/// through `cargo xtask` and five times through the binary with the cache that run left.
+/// compare — without writing into the working tree) three times through `cargo xtask` and
+/// five times through the binary, after one untimed run of each.
 pub fn regen(root: &Path) -> Result<Regen, String> {
     let exe =
         std::env::current_exe().map_err(|e| format!("error: cannot find the xtask binary: {e}"))?;
@@ -39,16 +34,6 @@ pub fn regen(root: &Path) -> Result<Regen, String> {
         command.args(["xtask", "regen", "--check"]);
         command
     };
-    let cold = || {
-        let mut command = through_cargo();
-        command.arg("--no-cache");
-        command
-    };
-    time_regen(root, cold())?;
-    let mut cold_times = Vec::new();
-    for _ in 0..3 {
-        cold_times.push(time_regen(root, cold())?.1);
-    }
     let (status, _) = time_regen(root, binary())?;
     let mut binary_times = Vec::new();
     for _ in 0..5 {
@@ -59,7 +44,7 @@ pub fn regen(root: &Path) -> Result<Regen, String> {
     for _ in 0..3 {
         cargo_times.push(time_regen(root, through_cargo())?.1);
     }
-    Ok(Regen { cold: cold_times, cargo: cargo_times, binary: binary_times, status })
+    Ok(Regen { cargo: cargo_times, binary: binary_times, status })
 }
 
 /// Runs one regen check; a difference from the working tree is fine (the work is the same),

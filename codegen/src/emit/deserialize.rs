@@ -23,7 +23,9 @@ pub struct Member<'a> {
 
 /// One struct of the list.
 pub struct Struct<'a> {
+    /// The struct's Rust name.
     pub name: String,
+    /// Its members, in field order.
     pub members: Vec<Member<'a>>,
     /// Whether unknown keys are refused (callers' JSON) rather than skipped (answers).
     pub strict: bool,

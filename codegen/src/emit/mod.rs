@@ -19,7 +19,9 @@ use crate::ir::Provider;
 /// What an emitter makes of a file: Rust tokens for prettyplease to lay out, then text laid
 /// out already that follows them (data: the catalog, the `members!` lists).
 pub struct Emitted {
+    /// The items prettyplease lays out (none for a file that is text only).
     pub tokens: TokenStream,
+    /// Source laid out already, written after the formatted tokens.
     pub text: String,
 }
 

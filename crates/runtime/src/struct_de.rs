@@ -52,13 +52,26 @@ pub use serde as __serde;
 /// [`Members::NAMES`]; `with` names a [`Decode`] marker for a member its type does not read
 /// alone:
 ///
-/// ```ignore
-/// cloud_sdks_runtime::members! {
+/// ```
+/// use cloud_sdks_runtime as rt;
+///
+/// #[derive(Debug, PartialEq)]
+/// struct Disk {
+///     id: String,
+///     size: Option<i64>,
+/// }
+///
+/// rt::members! {
 ///     Disk(refuse_unknown) {
 ///         required id "id" [0 "disk_id", 1 "id"],
 ///         optional size "size" [2 "size"] with rt::lenient::OptionInteger,
 ///     }
 /// }
+///
+/// let disk: Disk = rt::serde_json::from_str(r#"{"disk_id": "d1", "size": "20"}"#).unwrap();
+/// assert_eq!(disk, Disk { id: "d1".into(), size: Some(20) });
+/// let unknown = rt::serde_json::from_str::<Disk>(r#"{"id": "d1", "name": "x"}"#);
+/// assert!(unknown.unwrap_err().to_string().starts_with("unknown field `name`"));
 /// ```
 ///
 /// A macro rather than written-out impls: the generated files stay short, and so does

@@ -24,7 +24,8 @@ pub fn module(p: &Provider) -> TokenStream {
         let m = rust::ident(g);
         quote! { mod #m; pub use #m::*; }
     });
-    let namespaces = namespaces(p).into_iter().map(|ns| namespace(p, &ns));
+    let all = namespaces(p);
+    let namespaces = all.iter().map(|ns| namespace(ns, &all));
     quote! {
         //! Every operation: its parameter model (`<Name>Params`), the method that starts it,
         //! and the request it returns (`<Name>Request`, a [`Call`](super::Call) of the
@@ -85,11 +86,10 @@ fn namespaces(p: &Provider) -> Vec<Vec<String>> {
 
 /// A namespace handle (`client.dns()`) with its child namespaces; its operations' starters
 /// are in their groups' files.
-fn namespace(p: &Provider, ns: &[String]) -> TokenStream {
+fn namespace(ns: &[String], all: &[Vec<String>]) -> TokenStream {
     let name = rust::namespace_name(ns);
     let dotted = ns.join(".");
     let doc = format!("The `{dotted}.*` methods; get it with `client.{}()`.", ns.join("()."));
-    let all = namespaces(p);
     let children = all
         .iter()
         .filter(|n| n.len() == ns.len() + 1 && n.starts_with(ns))

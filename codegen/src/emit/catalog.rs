@@ -9,7 +9,7 @@ use super::text::{option_string, slice, string, strings, Lines};
 use crate::docs;
 use crate::ir::{
     Answer, BodyEncoding, Bound, Constraints, Http, Literal, Location, Model, Operation, Paging,
-    Param, PathPart, Provider, ResourceHandle, Ty,
+    Param, PathPart, Provider, ResourceHandle, Ty, WaitSpec,
 };
 
 /// The file, laid out as text: it is data only, and the largest file of each crate.
@@ -32,15 +32,8 @@ pub fn file(p: &Provider) -> String {
     });
     list(&mut out, "aliases", aliases);
     list(&mut out, "models", p.models.iter().map(|m| format!("&{}", model_static(&m.name))));
-    if p.handles.iter().all(|h| h.wait.is_none()) {
-        out.field("waits", "&[]");
-    } else {
-        out.open("waits: &[");
-        for h in &p.handles {
-            wait_info(&mut out, h);
-        }
-        out.close("],");
-    }
+    let waits = p.handles.iter().filter_map(|h| Some((h, h.wait.as_ref()?)));
+    out.items("waits", waits, |out, (h, w)| wait_info(out, h, w));
     list(&mut out, "reads_first", p.operations.iter().filter_map(read_first_info));
     out.close("};");
     for op in &p.operations {
@@ -54,15 +47,7 @@ pub fn file(p: &Provider) -> String {
 
 /// `name: &[…],` with one item per line.
 fn list(out: &mut Lines, name: &str, items: impl Iterator<Item = String>) {
-    let mut items = items.peekable();
-    if items.peek().is_none() {
-        return out.field(name, "&[]");
-    }
-    out.open(&format!("{name}: &["));
-    for item in items {
-        out.line(&format!("{item},"));
-    }
-    out.close("],");
+    out.items(name, items, |out, item| out.line(&format!("{item},")));
 }
 
 /// The `ReadFirst` entry of an operation that reads before it changes.
@@ -87,17 +72,7 @@ fn model_info(out: &mut Lines, p: &Provider, m: &Model) {
     out.field("doc", &string(&docs::prose(&m.doc)));
     out.field("input", &m.input.to_string());
     out.field("output", &m.output.to_string());
-    if m.fields.is_empty() {
-        out.field("fields", "&[]");
-    } else {
-        fields(out, p, m);
-    }
-    out.close("};");
-}
-
-fn fields(out: &mut Lines, p: &Provider, m: &Model) {
-    out.open("fields: &[");
-    for f in &m.fields {
+    out.items("fields", &m.fields, |out, f| {
         out.open("FieldInfo {");
         out.field("name", &string(&f.rust));
         out.field("wire", &string(&f.wire.join(".")));
@@ -113,8 +88,8 @@ fn fields(out: &mut Lines, p: &Provider, m: &Model) {
         limits(out, &f.constraints);
         out.line("..FieldInfo::BASE");
         out.close("},");
-    }
-    out.close("],");
+    });
+    out.close("};");
 }
 
 fn entry(out: &mut Lines, p: &Provider, op: &Operation) {
@@ -166,15 +141,7 @@ fn entry(out: &mut Lines, p: &Provider, op: &Operation) {
     out.field("method", &format!("Verb::{method}"));
     out.field("path", &string(&path));
     out.field("body", &format!("BodyKind::{body}"));
-    if op.params.is_empty() {
-        out.field("params", "&[]");
-    } else {
-        out.open("params: &[");
-        for param in &op.params {
-            param_info(out, p, param);
-        }
-        out.close("],");
-    }
+    out.items("params", &op.params, |out, param| param_info(out, p, param));
     out.field("success", &slice(success.iter().map(u16::to_string)));
     out.field("idempotent", &op.idempotent.to_string());
     out.field("answer", &format!("AnswerKind::{answer}"));
@@ -184,8 +151,7 @@ fn entry(out: &mut Lines, p: &Provider, op: &Operation) {
 }
 
 /// A handle's wait as data, for callers that wait without its Rust type (the shells).
-fn wait_info(out: &mut Lines, h: &ResourceHandle) {
-    let Some(w) = &h.wait else { return };
+fn wait_info(out: &mut Lines, h: &ResourceHandle, w: &WaitSpec) {
     let state = w.state.iter().flat_map(|step| step.wire.split('.'));
     out.open("WaitInfo {");
     out.field("id", &string(&h.id));

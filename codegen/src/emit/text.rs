@@ -8,10 +8,16 @@ pub fn string(text: &str) -> String {
 }
 
 /// `&[a, b]`, the items written as they are.
-pub fn slice<T: AsRef<str>>(items: impl IntoIterator<Item = T>) -> String {
-    let items: Vec<T> = items.into_iter().collect();
-    let items: Vec<&str> = items.iter().map(AsRef::as_ref).collect();
-    format!("&[{}]", items.join(", "))
+pub fn slice(items: impl IntoIterator<Item = impl AsRef<str>>) -> String {
+    let mut out = String::from("&[");
+    for (i, item) in items.into_iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        out.push_str(item.as_ref());
+    }
+    out.push(']');
+    out
 }
 
 /// `&["a", "b"]`.
@@ -56,6 +62,25 @@ impl Lines {
     pub fn close(&mut self, text: &str) {
         self.depth -= 1;
         self.line(text);
+    }
+
+    /// `name: &[ … ],` with what `each` writes for every item inside it, or `name: &[],` when
+    /// there are none.
+    pub fn items<T>(
+        &mut self,
+        name: &str,
+        items: impl IntoIterator<Item = T>,
+        mut each: impl FnMut(&mut Self, T),
+    ) {
+        let mut items = items.into_iter().peekable();
+        if items.peek().is_none() {
+            return self.field(name, "&[]");
+        }
+        self.open(&format!("{name}: &["));
+        for item in items {
+            each(self, item);
+        }
+        self.close("],");
     }
 
     /// The lines written.

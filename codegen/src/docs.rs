@@ -6,8 +6,13 @@ use quote::quote;
 
 /// `#[doc = "..."]` attributes, one per line of `text`.
 pub fn attrs(text: &str) -> TokenStream {
-    let lines = text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned());
+    let lines = lines(text);
     quote! { #( #[doc = #lines] )* }
+}
+
+/// The doc attributes' values of `text`, one per line: what follows `///` in the source.
+pub fn lines(text: &str) -> impl Iterator<Item = String> + '_ {
+    text.trim_end().lines().map(|line| format!(" {line}").trim_end().to_owned())
 }
 
 /// Escapes the spec's prose so rustdoc shows it as written: brackets would become intra-doc

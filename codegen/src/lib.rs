@@ -126,9 +126,8 @@ fn parallel<T: Send>(count: usize, threads: usize, job: impl Fn(usize) -> T + Sy
 
 /// One file, emitted and formatted.
 fn render(provider: &ir::Provider, file: &emit::File) -> GeneratedFile {
-    let (path, emitted) = (file.path(), file.emit(provider));
-    let formatted = format::render(emitted.tokens);
-    GeneratedFile { path, contents: format!("{}\n{formatted}{}", format::HEADER, emitted.text) }
+    let (path, source) = (file.path(), file.emit(provider));
+    GeneratedFile { path, contents: format!("{}\n{source}", format::HEADER) }
 }
 
 /// A provider's formatted files, with the overview after them.

@@ -1,5 +1,5 @@
-//! Turns the IR into the generated files: token streams, and the parts that are data written
-//! out as text. The emitters cannot fail: everything they rely on was checked by `validate`.
+//! Turns the IR into the generated files: token streams, and the parts written out as text.
+//! The emitters cannot fail: everything they rely on was checked by `validate`.
 
 mod catalog;
 mod checks;
@@ -14,20 +14,47 @@ mod text;
 
 use proc_macro2::TokenStream;
 
+use crate::format;
 use crate::ir::Provider;
 
-/// What an emitter makes of a file: Rust tokens for prettyplease to lay out, then text laid
-/// out already that follows them (data: the catalog, the `members!` lists).
+/// A generated file as its emitter writes it, in file order: Rust tokens, which prettyplease
+/// lays out, and source laid out already (the catalog, the `members!` lists, the operations'
+/// regular shapes).
+#[derive(Default)]
 pub struct Emitted {
-    /// The items prettyplease lays out (none for a file that is text only).
-    pub tokens: TokenStream,
-    /// Source laid out already, written after the formatted tokens.
-    pub text: String,
+    /// The file so far, laid out.
+    out: String,
+    /// Tokens not laid out yet: consecutive ones are formatted together.
+    pending: TokenStream,
+}
+
+impl Emitted {
+    /// Adds items for prettyplease to lay out.
+    pub fn tokens(&mut self, tokens: TokenStream) {
+        self.pending.extend(tokens);
+    }
+
+    /// Adds source laid out already.
+    pub fn text(&mut self, text: &str) {
+        self.flush();
+        self.out.push_str(text);
+    }
+
+    fn flush(&mut self) {
+        let pending = std::mem::take(&mut self.pending);
+        self.out.push_str(&format::render(pending));
+    }
+
+    /// The file's source (without the `@generated` header).
+    pub fn finish(mut self) -> String {
+        self.flush();
+        self.out
+    }
 }
 
 impl From<TokenStream> for Emitted {
     fn from(tokens: TokenStream) -> Self {
-        Emitted { tokens, text: String::new() }
+        Emitted { out: String::new(), pending: tokens }
     }
 }
 
@@ -61,18 +88,23 @@ impl File {
         }
     }
 
-    /// The file's tokens and text.
-    pub fn emit(&self, p: &Provider) -> Emitted {
-        match self {
+    /// The file's source (without the `@generated` header).
+    pub fn emit(&self, p: &Provider) -> String {
+        let emitted = match self {
             File::Client => client::file(p).into(),
-            File::Catalog => Emitted { tokens: TokenStream::new(), text: catalog::file(p) },
+            File::Catalog => {
+                let mut file = Emitted::default();
+                file.text(&catalog::file(p));
+                file
+            }
             File::Dynamic => dynamic::file(p).into(),
             File::ModelsModule => models::module(p).into(),
             File::OperationsModule => operations::module(p).into(),
             File::Models(group) => models::group(p, group),
             File::Operations(group) => operations::group(p, group),
             File::Handles => handles::file(p).into(),
-        }
+        };
+        emitted.finish()
     }
 }
 

@@ -54,7 +54,9 @@ pub fn group(p: &Provider, group: &str) -> Emitted {
         #(#models)*
         #(#enums)*
     };
-    Emitted { tokens, text: deserialize::list(&read) }
+    let mut file = Emitted::from(tokens);
+    file.text(&deserialize::list(&read));
+    file
 }
 
 /// `RESPONSE_TYPES`: every type a response body is decoded into (each operation's return type,
@@ -288,7 +290,7 @@ fn constructors(m: &Model) -> TokenStream {
     let setters = m.fields.iter().filter(|f| !f.required).map(|f| {
         let n = rust::ident(&f.rust);
         let t = rust::arg_ty(&f.ty);
-        let value = rust::arg_into(&f.ty, &quote!(value));
+        let value = rust::arg_into(&f.ty, "value");
         let doc = field_doc(f);
         let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
         quote! {

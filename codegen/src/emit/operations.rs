@@ -7,9 +7,10 @@
 use std::collections::BTreeSet;
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 
 use super::deserialize::{self, Member, Struct};
+use super::text::{self, Lines};
 use super::Emitted;
 use super::{checks, rust};
 use crate::docs;
@@ -51,22 +52,27 @@ pub fn groups(p: &Provider) -> Vec<String> {
 /// `operations/<group>.rs`: the group's operations, then how their arguments are read.
 pub fn group(p: &Provider, group: &str) -> Emitted {
     let in_group: Vec<&Operation> = p.operations.iter().filter(|op| op.group == group).collect();
-    let ops = in_group.iter().map(|op| operation(p, op));
-    let doc = format!("The operations of the `{group}` group.");
+    let mut head = Lines::default();
+    head.line(&format!("//!The operations of the `{group}` group."));
+    for line in [
+        "use cloud_sdks_runtime as rt;",
+        "#[allow(unused_imports)]",
+        "use super::super::models::*;",
+        "#[allow(unused_imports)]",
+        "use super::super::{Call, Client, Error, ErrorKind};",
+        "#[allow(unused_imports)]",
+        "use super::*;",
+    ] {
+        head.line(line);
+    }
+    let mut file = Emitted::default();
+    file.text(&head.finish());
+    for op in &in_group {
+        operation(&mut file, p, op);
+    }
     let read: Vec<Struct<'_>> = in_group.iter().map(|op| params_read(op)).collect();
-    let tokens = quote! {
-        #![doc = #doc]
-        use cloud_sdks_runtime as rt;
-        #[allow(unused_imports)]
-        use super::super::models::*;
-        #[allow(unused_imports)]
-        use super::super::{Call, Client, Error, ErrorKind};
-        #[allow(unused_imports)]
-        use super::*;
-
-        #(#ops)*
-    };
-    Emitted { tokens, text: deserialize::list(&read) }
+    file.text(&deserialize::list(&read));
+    file
 }
 
 /// Every dotted prefix used by an operation name, parents first, in order of appearance.
@@ -125,47 +131,60 @@ fn namespace_getter(ns: &[String], client: TokenStream) -> TokenStream {
     }
 }
 
-/// Everything of one operation.
-fn operation(p: &Provider, op: &Operation) -> TokenStream {
-    let params = rust::params_name(op);
-    let request = rust::builder_name(op);
-    let model = params_model(op);
-    let implementation = operation_impl(p, op);
-    let starter = starter(op);
-    let setters = setters(op);
-    let pages = pages_method(op);
-    let alias_doc = format!(
-        "A `{}` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).",
+/// Everything of one operation: its model and `impl Operation` (the checks are tokens), then
+/// its request type, starter and setters (text: the same few shapes for every operation).
+fn operation(file: &mut Emitted, p: &Provider, op: &Operation) {
+    params_model(file, op);
+    file.tokens(operation_impl(p, op));
+    let mut out = Lines::default();
+    out.line(&format!(
+        "///A `{}` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).",
         op.name
-    );
-    let methods = (!setters.is_empty() || pages.is_some()).then(|| {
-        quote! {
-            impl #request {
-                #(#setters)*
-                #pages
-            }
-        }
-    });
-    quote! {
-        #model
-        #implementation
-
-        #[doc = #alias_doc]
-        pub type #request = Call<#params>;
-
-        #starter
-        #methods
+    ));
+    out.line(&format!("pub type {} = Call<{}>;", rust::builder_name(op), rust::params_name(op)));
+    starter(&mut out, op);
+    let optional = op.params.iter().any(|param| !param.required);
+    if optional || op.paging.is_some() {
+        out.open(&format!("impl {} {{", rust::builder_name(op)));
+        setters(&mut out, op);
+        pages_method(&mut out, op);
+        out.close("}");
     }
+    file.text(&out.finish());
 }
 
 /// The Rust type of a parameter as its model stores it.
-fn field_ty(param: &Param) -> TokenStream {
-    let t = rust::ty(&param.ty);
+fn field_ty(param: &Param) -> String {
+    let t = rust::ty_text(&param.ty);
     match (param.required, param.nullable) {
         (true, _) => t,
         // unset, cleared (null) or set
-        (false, true) => quote!(Option<Option<#t>>),
-        (false, false) => quote!(Option<#t>),
+        (false, true) => format!("Option<Option<{t}>>"),
+        (false, false) => format!("Option<{t}>"),
+    }
+}
+
+/// `#[allow(clippy::too_many_arguments)]` where a function takes 7 required arguments or
+/// more: the source's required arguments are positional, however many there are.
+fn allow_many(out: &mut Lines, op: &Operation) {
+    if op.params.iter().filter(|p| p.required).count() >= 7 {
+        out.line("#[allow(clippy::too_many_arguments)]");
+    }
+}
+
+/// `name: Type` of each required argument, as a starter or constructor takes them.
+fn required_args(op: &Operation) -> Vec<String> {
+    op.params
+        .iter()
+        .filter(|p| p.required)
+        .map(|p| format!("{}: {}", rust::ident_text(&p.name), rust::arg_ty_text(&p.ty)))
+        .collect()
+}
+
+/// `#[deprecated(note = …)]` when there is a note.
+fn deprecated(out: &mut Lines, note: Option<&String>) {
+    if let Some(note) = note {
+        out.line(&format!("#[deprecated(note = {})]", text::string(note)));
     }
 }
 
@@ -190,68 +209,67 @@ fn params_read(op: &Operation) -> Struct<'_> {
     }
 }
 
-/// `<Name>Params`: the operation's arguments by the source's names.
-fn params_model(op: &Operation) -> TokenStream {
-    let name = rust::params_name(op);
-    let fields = op.params.iter().map(|param| {
-        let n = rust::ident(&param.name);
-        let t = field_ty(param);
-        let doc = docs::attrs(&param_doc(param));
-        let serde =
-            param.nullable.then(|| quote!(#[serde(skip_serializing_if = "Option::is_none")]));
-        quote! { #doc #serde pub #n: #t, }
-    });
-    let args = op.params.iter().filter(|p| p.required).map(|p| {
-        let n = rust::ident(&p.name);
-        let t = rust::arg_ty(&p.ty);
-        quote!(#n: #t)
-    });
-    let inits = op.params.iter().map(|p| {
-        let n = rust::ident(&p.name);
-        if p.required {
-            rust::init_from_arg(&p.name, &p.ty)
-        } else {
-            quote!(#n: None)
-        }
-    });
-    let many = (op.params.iter().filter(|p| p.required).count() >= 7)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
+/// `<Name>Params`: the operation's arguments by the source's names, and its constructor.
+fn params_model(file: &mut Emitted, op: &Operation) {
+    let name = rust::params_name(op).to_string();
     let secret = op.params.iter().any(|param| param.secret);
-    let debug = (!secret).then(|| quote!(Debug,));
+    let mut derives = Vec::new();
+    if !secret {
+        derives.push("Debug");
+    }
     // arguments that are all optional start out empty
-    let default = op.params.iter().all(|p| !p.required).then(|| quote!(Default,));
-    let redacted_debug = secret.then(|| {
+    if op.params.iter().all(|p| !p.required) {
+        derives.push("Default");
+    }
+    derives.extend(["Clone", "serde::Serialize"]);
+    let mut out = Lines::default();
+    out.line(&format!(
+        "///The arguments of `{}`, by the source's names: what [`{}`]({}) sends, and what `Client::call` decodes from JSON.",
+        op.name,
+        rust::starter_path(op),
+        rust::starter_path(op),
+    ));
+    out.line(&format!("#[derive({})]", derives.join(", ")));
+    out.line("#[non_exhaustive]");
+    if op.params.is_empty() {
+        out.line(&format!("pub struct {name} {{}}"));
+    } else {
+        out.open(&format!("pub struct {name} {{"));
+        for param in &op.params {
+            out.doc(&param_doc(param));
+            if param.nullable {
+                out.line("#[serde(skip_serializing_if = \"Option::is_none\")]");
+            }
+            out.line(&format!("pub {}: {},", rust::ident_text(&param.name), field_ty(param)));
+        }
+        out.close("}");
+    }
+    if secret {
         let members: Vec<(String, bool, bool)> = op
             .params
             .iter()
             .map(|param| (param.name.clone(), param.required, param.secret))
             .collect();
-        rust::redacted_debug(&name.to_string(), &members, None)
-    });
-    let doc = format!(
-        "The arguments of `{}`, by the source's names: what [`{}`]({}) sends, and what `Client::call` decodes from JSON.",
-        op.name,
-        rust::starter_path(op),
-        rust::starter_path(op),
-    );
-    quote! {
-        #[doc = #doc]
-        #[derive(#debug #default Clone, serde::Serialize)]
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
-        }
-
-        #redacted_debug
-
-        impl #name {
-            /// The arguments with every required one given and the optional ones unset.
-            #many
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits,)* }
-            }
-        }
+        file.text(&out.finish());
+        file.tokens(rust::redacted_debug(&name, &members, None));
+        out = Lines::default();
     }
+    let inits: Vec<String> = op
+        .params
+        .iter()
+        .map(|p| match p.required {
+            true => rust::init_from_arg_text(&p.name, &p.ty),
+            false => format!("{}: None", rust::ident_text(&p.name)),
+        })
+        .collect();
+    out.open(&format!("impl {name} {{"));
+    out.line("/// The arguments with every required one given and the optional ones unset.");
+    allow_many(&mut out, op);
+    out.open_wrapped("pub fn new(", &required_args(op), ") -> Self {");
+    out.wrapped("Self {", &inits, "}", true);
+    out.close("}");
+    out.close("}");
+    file.text(&out.finish());
 }
 
 // `#[inline]` on what instantiates the generic send path (answer decoding, the dynamic
@@ -325,94 +343,78 @@ fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
 }
 
 /// The method that starts an operation: required arguments in, request out.
-fn starter(op: &Operation) -> TokenStream {
-    let method = rust::ident(&op.method_name);
-    let params = rust::params_name(op);
-    let request = rust::builder_name(op);
-    let args = op.params.iter().filter(|p| p.required).map(|p| {
-        let n = rust::ident(&p.name);
-        let t = rust::arg_ty(&p.ty);
-        quote!(#n: #t)
-    });
-    let names = op.params.iter().filter(|p| p.required).map(|p| rust::ident(&p.name));
-    let doc = docs::attrs(&operation_doc(op));
-    let deprecated = op.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-    // the source's required arguments are positional, however many there are
-    let many = (op.params.iter().filter(|p| p.required).count() >= 7)
-        .then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    let (owner, client) = if op.namespace.is_empty() {
-        (quote!(Client), quote!(self.clone()))
-    } else {
-        let ns = rust::namespace_name(&op.namespace);
-        (quote!(#ns), quote!(self.client.clone()))
+fn starter(out: &mut Lines, op: &Operation) {
+    let (owner, client) = match op.namespace.is_empty() {
+        true => ("Client".to_owned(), "self.clone()"),
+        false => (rust::namespace_name(&op.namespace).to_string(), "self.client.clone()"),
     };
-    quote! {
-        impl #owner {
-            #doc
-            #deprecated
-            #many
-            pub fn #method(&self, #(#args),*) -> #request {
-                Call::new(#client, #params::new(#(#names),*))
-            }
-        }
-    }
+    let mut args = vec!["&self".to_owned()];
+    args.extend(required_args(op));
+    let names: Vec<String> =
+        op.params.iter().filter(|p| p.required).map(|p| rust::ident_text(&p.name)).collect();
+    let params = format!("{}::new({})", rust::params_name(op), names.join(", "));
+    out.open(&format!("impl {owner} {{"));
+    out.doc(&operation_doc(op));
+    deprecated(out, op.deprecated.as_ref());
+    allow_many(out, op);
+    let method = rust::ident_text(&op.method_name);
+    out.open_wrapped(
+        &format!("pub fn {method}("),
+        &args,
+        &format!(") -> {} {{", rust::builder_name(op)),
+    );
+    out.wrapped("Call::new(", &[client.to_owned(), params], ")", false);
+    out.close("}");
+    out.close("}");
 }
 
 /// The setters of the optional arguments (and `clear_` for the nullable ones).
-fn setters(op: &Operation) -> Vec<TokenStream> {
-    let mut out = Vec::new();
+fn setters(out: &mut Lines, op: &Operation) {
     for param in op.params.iter().filter(|param| !param.required) {
-        let n = rust::ident(&param.name);
-        let t = rust::arg_ty(&param.ty);
-        let value = rust::arg_into(&param.ty, &quote!(value));
-        let value = if param.nullable { quote!(Some(#value)) } else { value };
-        let doc = docs::attrs(&param_doc(param));
-        let deprecated = param.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-        out.push(quote! {
-            #doc
-            #deprecated
-            pub fn #n(mut self, value: #t) -> Self {
-                self.params.#n = Some(#value);
-                self
-            }
-        });
+        let n = rust::ident_text(&param.name);
+        let value = rust::arg_into_text(&param.ty, "value");
+        let value = if param.nullable { format!("Some({value})") } else { value };
+        out.doc(&param_doc(param));
+        deprecated(out, param.deprecated.as_ref());
+        out.open(&format!(
+            "pub fn {n}(mut self, value: {}) -> Self {{",
+            rust::arg_ty_text(&param.ty)
+        ));
+        out.line(&format!("self.params.{n} = Some({value});"));
+        out.line("self");
+        out.close("}");
         if param.nullable {
-            let clear = format_ident!("clear_{}", param.name);
-            let doc = format!("Sends `{}` as `null`, which clears it.", param.wire.join("."));
-            out.push(quote! {
-                #[doc = #doc]
-                pub fn #clear(mut self) -> Self {
-                    self.params.#n = Some(None);
-                    self
-                }
-            });
+            out.line(&format!("///Sends `{}` as `null`, which clears it.", param.wire.join(".")));
+            out.open(&format!("pub fn clear_{}(mut self) -> Self {{", param.name));
+            out.line(&format!("self.params.{n} = Some(None);"));
+            out.line("self");
+            out.close("}");
         }
     }
-    out
 }
 
 /// `pages()` for a paged list.
-fn pages_method(op: &Operation) -> Option<TokenStream> {
-    let paging = op.paging.as_ref()?;
-    let item = rust::ty(&paging.item);
-    let (page, per_page) = (rust::ident(&paging.page), rust::ident(&paging.per_page));
+fn pages_method(out: &mut Lines, op: &Operation) {
+    let Some(paging) = op.paging.as_ref() else { return };
+    let (page, per_page) = (rust::ident_text(&paging.page), rust::ident_text(&paging.per_page));
     let (first, size) = (paging.first, paging.size);
-    let doc = docs::attrs(&format!(
+    out.doc(&format!(
         "Walks every page of this list, one request per page, from page `{}` (or the one set) with `{}` items each ({size} unless set), until a page comes back short. The result is a `Stream` of pages, also walked with its own [`next`](crate::Pages::next); [`items`](crate::Pages::items) walks their items instead, and [`all`](crate::Pages::all) collects every item.",
         paging.page, paging.per_page
     ));
-    Some(quote! {
-        #doc
-        #[inline]
-        pub fn pages(self) -> rt::pages::Pages<#item, ErrorKind> {
-            let first = self.params.#page.map_or(#first, |n| u64::try_from(n).unwrap_or(0));
-            let size = self.params.#per_page.map_or(#size, |n| u64::try_from(n).unwrap_or(0));
-            self.walk(first, size, |params, page, per_page| {
-                params.#page = Some(page);
-                params.#per_page = Some(per_page);
-            })
-        }
-    })
+    out.line("#[inline]");
+    out.open(&format!(
+        "pub fn pages(self) -> rt::pages::Pages<{}, ErrorKind> {{",
+        rust::ty_text(&paging.item)
+    ));
+    let count = "|n| u64::try_from(n).unwrap_or(0)";
+    out.line(&format!("let first = self.params.{page}.map_or({first}u64, {count});"));
+    out.line(&format!("let size = self.params.{per_page}.map_or({size}u64, {count});"));
+    out.open("self.walk(first, size, |params, page, per_page| {");
+    out.line(&format!("params.{page} = Some(page);"));
+    out.line(&format!("params.{per_page} = Some(per_page);"));
+    out.close("})");
+    out.close("}");
 }
 
 /// The Rust type an operation resolves to.

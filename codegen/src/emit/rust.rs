@@ -23,6 +23,21 @@ pub fn ident(name: &str) -> Ident {
     }
 }
 
+/// [`ident`] as source text.
+pub fn ident_text(name: &str) -> String {
+    if KEYWORDS.contains(&name) {
+        format!("r#{name}")
+    } else {
+        name.to_owned()
+    }
+}
+
+/// Source text the generator wrote as tokens, for the emitters that build tokens.
+fn tokens(text: &str) -> TokenStream {
+    // the text comes from the functions below, out of validated names: it always lexes
+    text.parse().unwrap_or_else(|err| panic!("codegen wrote Rust that does not lex: {text}: {err}"))
+}
+
 /// The request builder type of an operation: `dns.zone_info` → `DnsZoneInfoRequest`.
 pub fn builder_name(op: &Operation) -> Ident {
     format_ident!("{}Request", op.name.replace('.', "_").to_upper_camel_case())
@@ -54,25 +69,21 @@ pub fn namespace_name(path: &[String]) -> Ident {
 
 /// The Rust type of a spec type.
 pub fn ty(t: &Ty) -> TokenStream {
+    tokens(&ty_text(t))
+}
+
+/// [`ty`] as source text.
+pub fn ty_text(t: &Ty) -> String {
     match t {
-        Ty::String => quote!(String),
-        Ty::Integer => quote!(i64),
-        Ty::Number => quote!(f64),
-        Ty::Boolean => quote!(bool),
-        Ty::Json => quote!(serde_json::Value),
-        Ty::Date => quote!(cloud_sdks_runtime::date::Date),
-        Ty::List(inner) => {
-            let inner = ty(inner);
-            quote!(Vec<#inner>)
-        }
-        Ty::Map(inner) => {
-            let inner = ty(inner);
-            quote!(std::collections::BTreeMap<String, #inner>)
-        }
-        Ty::Model(name) | Ty::Enum(name) => {
-            let name = ident(name);
-            quote!(#name)
-        }
+        Ty::String => "String".to_owned(),
+        Ty::Integer => "i64".to_owned(),
+        Ty::Number => "f64".to_owned(),
+        Ty::Boolean => "bool".to_owned(),
+        Ty::Json => "serde_json::Value".to_owned(),
+        Ty::Date => "cloud_sdks_runtime::date::Date".to_owned(),
+        Ty::List(inner) => format!("Vec<{}>", ty_text(inner)),
+        Ty::Map(inner) => format!("std::collections::BTreeMap<String, {}>", ty_text(inner)),
+        Ty::Model(name) | Ty::Enum(name) => ident_text(name),
     }
 }
 
@@ -80,36 +91,46 @@ pub fn ty(t: &Ty) -> TokenStream {
 /// `impl Into<Enum>` (a variant, or its wire text), lists as `impl Into<OneOrMany<T>>` (one
 /// value or many).
 pub fn arg_ty(t: &Ty) -> TokenStream {
+    tokens(&arg_ty_text(t))
+}
+
+/// [`arg_ty`] as source text.
+pub fn arg_ty_text(t: &Ty) -> String {
     match t {
-        Ty::String => quote!(impl Into<String>),
-        Ty::Enum(name) => {
-            let name = ident(name);
-            quote!(impl Into<#name>)
-        }
+        Ty::String => "impl Into<String>".to_owned(),
+        Ty::Enum(name) => format!("impl Into<{}>", ident_text(name)),
         Ty::List(item) => {
-            let item = ty(item);
-            quote!(impl Into<cloud_sdks_runtime::OneOrMany<#item>>)
+            format!("impl Into<cloud_sdks_runtime::OneOrMany<{}>>", ty_text(item))
         }
-        other => ty(other),
+        other => ty_text(other),
     }
 }
 
 /// A struct field initialised from the argument of the same name (converting strings).
 pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
-    let n = ident(name);
+    tokens(&init_from_arg_text(name, t))
+}
+
+/// [`init_from_arg`] as source text.
+pub fn init_from_arg_text(name: &str, t: &Ty) -> String {
+    let n = ident_text(name);
     match t {
-        Ty::String | Ty::Enum(_) => quote!(#n: #n.into()),
-        Ty::List(_) => quote!(#n: #n.into().into_vec()),
-        _ => quote!(#n),
+        Ty::String | Ty::Enum(_) | Ty::List(_) => format!("{n}: {}", arg_into_text(t, &n)),
+        _ => n,
     }
 }
 
 /// Converts an argument of `arg_ty(t)` into the stored type.
-pub fn arg_into(t: &Ty, value: &TokenStream) -> TokenStream {
+pub fn arg_into(t: &Ty, value: &str) -> TokenStream {
+    tokens(&arg_into_text(t, value))
+}
+
+/// [`arg_into`] as source text.
+pub fn arg_into_text(t: &Ty, value: &str) -> String {
     match t {
-        Ty::String | Ty::Enum(_) => quote!(#value.into()),
-        Ty::List(_) => quote!(#value.into().into_vec()),
-        _ => value.clone(),
+        Ty::String | Ty::Enum(_) => format!("{value}.into()"),
+        Ty::List(_) => format!("{value}.into().into_vec()"),
+        _ => value.to_owned(),
     }
 }
 

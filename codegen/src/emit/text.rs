@@ -1,6 +1,10 @@
 //! Rust source written out as text, for the parts of generated files that are lists of data
-//! (the catalog, the `members!` lists): laid out here directly, they need no parsing and
+//! (the catalog, the `members!` lists) or the same few shapes over and over (the operations'
+//! models, starters and setters): laid out here directly, they need no parsing and
 //! formatting, which is most of what regenerating costs.
+
+/// The width [`Lines::wrapped`] keeps a line within, as rustfmt does for hand-written code.
+const WIDTH: usize = 100;
 
 /// `text` as a Rust string literal.
 pub fn string(text: &str) -> String {
@@ -45,6 +49,38 @@ impl Lines {
         }
         self.out.push_str(text);
         self.out.push('\n');
+    }
+
+    /// `///` lines of the rustdoc `text` (as [`docs::attrs`](crate::docs::attrs) would give).
+    pub fn doc(&mut self, text: &str) {
+        for line in crate::docs::lines(text) {
+            self.line(&format!("///{line}"));
+        }
+    }
+
+    /// `open` and `items` separated by commas, then `close`, on one line if it fits (`pad`
+    /// puts a space inside the brackets, as in `Self { a, b }`); else each item on a line of
+    /// its own, with a trailing comma.
+    pub fn wrapped(&mut self, open: &str, items: &[String], close: &str, pad: bool) {
+        let joined = items.join(", ");
+        let one = match (items.is_empty(), pad) {
+            (false, true) => format!("{open} {joined} {close}"),
+            _ => format!("{open}{joined}{close}"),
+        };
+        if self.depth * 4 + one.len() <= WIDTH {
+            return self.line(&one);
+        }
+        self.open(open);
+        for item in items {
+            self.line(&format!("{item},"));
+        }
+        self.close(close);
+    }
+
+    /// [`wrapped`](Self::wrapped) for a line that opens a block, such as a signature.
+    pub fn open_wrapped(&mut self, open: &str, items: &[String], close: &str) {
+        self.wrapped(open, items, close, false);
+        self.depth += 1;
     }
 
     /// `name: value,`.

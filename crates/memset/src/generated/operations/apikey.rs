@@ -25,11 +25,7 @@ impl ApikeyAddScopeParams {
         scope_name: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            scope_name: scope_name.into(),
-            value: value.into(),
-        }
+        Self { id: id.into(), scope_name: scope_name.into(), value: value.into() }
     }
 }
 impl rt::Operation for ApikeyAddScopeParams {
@@ -103,10 +99,7 @@ pub struct ApikeyCreateParams {
 impl ApikeyCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            scopes: None,
-            comment: None,
-        }
+        Self { scopes: None, comment: None }
     }
 }
 impl rt::Operation for ApikeyCreateParams {
@@ -237,11 +230,7 @@ impl ApikeyDeleteScopeParams {
         scope_name: impl Into<String>,
         value: impl Into<String>,
     ) -> Self {
-        Self {
-            id: id.into(),
-            scope_name: scope_name.into(),
-            value: value.into(),
-        }
+        Self { id: id.into(), scope_name: scope_name.into(), value: value.into() }
     }
 }
 impl rt::Operation for ApikeyDeleteScopeParams {
@@ -302,10 +291,7 @@ impl ApikeyApi {
         scope_name: impl Into<String>,
         value: impl Into<String>,
     ) -> ApikeyDeleteScopeRequest {
-        Call::new(
-            self.client.clone(),
-            ApikeyDeleteScopeParams::new(id, scope_name, value),
-        )
+        Call::new(self.client.clone(), ApikeyDeleteScopeParams::new(id, scope_name, value))
     }
 }
 ///The arguments of `apikey.info`, by the source's names: what [`ApikeyApi::info`](ApikeyApi::info) sends, and what `Client::call` decodes from JSON.

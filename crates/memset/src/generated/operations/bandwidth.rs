@@ -78,10 +78,7 @@ pub struct BandwidthMonthlyUsageParams {
 impl BandwidthMonthlyUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            year: None,
-        }
+        Self { name: name.into(), year: None }
     }
 }
 impl rt::Operation for BandwidthMonthlyUsageParams {
@@ -133,10 +130,7 @@ impl BandwidthApi {
     /// * named parameters (form field `parameters`, a JSON object): `name`, `year`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Bandwidth Methods"
-    pub fn monthly_usage(
-        &self,
-        name: impl Into<String>,
-    ) -> BandwidthMonthlyUsageRequest {
+    pub fn monthly_usage(&self, name: impl Into<String>) -> BandwidthMonthlyUsageRequest {
         Call::new(self.client.clone(), BandwidthMonthlyUsageParams::new(name))
     }
 }
@@ -159,10 +153,7 @@ pub struct BandwidthUsageParams {
 impl BandwidthUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            period: None,
-        }
+        Self { name: name.into(), period: None }
     }
 }
 impl rt::Operation for BandwidthUsageParams {

@@ -17,9 +17,7 @@ pub struct ClusterInfoParams {
 impl ClusterInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-        }
+        Self { cluster_name: cluster_name.into() }
     }
 }
 impl rt::Operation for ClusterInfoParams {
@@ -254,9 +252,7 @@ impl rt::Operation for ClusterRealServiceDisableFallbackParams {
     }
 }
 ///A `cluster.real_service.disable_fallback` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type ClusterRealServiceDisableFallbackRequest = Call<
-    ClusterRealServiceDisableFallbackParams,
->;
+pub type ClusterRealServiceDisableFallbackRequest = Call<ClusterRealServiceDisableFallbackParams>;
 impl ClusterRealServiceApi {
     /// Stops a real service being the fallback of its cluster service, and returns the job doing it if it was.
     ///
@@ -295,11 +291,7 @@ impl ClusterRealServiceApi {
     ) -> ClusterRealServiceDisableFallbackRequest {
         Call::new(
             self.client.clone(),
-            ClusterRealServiceDisableFallbackParams::new(
-                cluster_name,
-                service_name,
-                server_name,
-            ),
+            ClusterRealServiceDisableFallbackParams::new(cluster_name, service_name, server_name),
         )
     }
 }
@@ -441,9 +433,7 @@ impl rt::Operation for ClusterRealServiceEnableFallbackParams {
     }
 }
 ///A `cluster.real_service.enable_fallback` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type ClusterRealServiceEnableFallbackRequest = Call<
-    ClusterRealServiceEnableFallbackParams,
->;
+pub type ClusterRealServiceEnableFallbackRequest = Call<ClusterRealServiceEnableFallbackParams>;
 impl ClusterRealServiceApi {
     /// Makes a real service the fallback of its cluster service, and returns the job doing it if it was not already.
     ///
@@ -483,11 +473,7 @@ impl ClusterRealServiceApi {
     ) -> ClusterRealServiceEnableFallbackRequest {
         Call::new(
             self.client.clone(),
-            ClusterRealServiceEnableFallbackParams::new(
-                cluster_name,
-                service_name,
-                server_name,
-            ),
+            ClusterRealServiceEnableFallbackParams::new(cluster_name, service_name, server_name),
         )
     }
 }
@@ -589,14 +575,8 @@ pub struct ClusterRealServiceListParams {
 }
 impl ClusterRealServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(cluster_name: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { cluster_name: cluster_name.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for ClusterRealServiceListParams {
@@ -743,12 +723,7 @@ impl ClusterRealServiceApi {
     ) -> ClusterRealServiceSetWeightRequest {
         Call::new(
             self.client.clone(),
-            ClusterRealServiceSetWeightParams::new(
-                cluster_name,
-                service_name,
-                server_name,
-                weight,
-            ),
+            ClusterRealServiceSetWeightParams::new(cluster_name, service_name, server_name, weight),
         )
     }
 }
@@ -838,11 +813,7 @@ impl ClusterRealServiceApi {
     ) -> ClusterRealServiceStatisticsRequest {
         Call::new(
             self.client.clone(),
-            ClusterRealServiceStatisticsParams::new(
-                cluster_name,
-                service_name,
-                server_name,
-            ),
+            ClusterRealServiceStatisticsParams::new(cluster_name, service_name, server_name),
         )
     }
 }
@@ -858,10 +829,7 @@ pub struct ClusterServerDisableParams {
 impl ClusterServerDisableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>, server_name: impl Into<String>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            server_name: server_name.into(),
-        }
+        Self { cluster_name: cluster_name.into(), server_name: server_name.into() }
     }
 }
 impl rt::Operation for ClusterServerDisableParams {
@@ -920,10 +888,7 @@ impl ClusterServerApi {
         cluster_name: impl Into<String>,
         server_name: impl Into<String>,
     ) -> ClusterServerDisableRequest {
-        Call::new(
-            self.client.clone(),
-            ClusterServerDisableParams::new(cluster_name, server_name),
-        )
+        Call::new(self.client.clone(), ClusterServerDisableParams::new(cluster_name, server_name))
     }
 }
 ///The arguments of `cluster.server.enable`, by the source's names: what [`ClusterServerApi::enable`](ClusterServerApi::enable) sends, and what `Client::call` decodes from JSON.
@@ -938,10 +903,7 @@ pub struct ClusterServerEnableParams {
 impl ClusterServerEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>, server_name: impl Into<String>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            server_name: server_name.into(),
-        }
+        Self { cluster_name: cluster_name.into(), server_name: server_name.into() }
     }
 }
 impl rt::Operation for ClusterServerEnableParams {
@@ -1000,10 +962,7 @@ impl ClusterServerApi {
         cluster_name: impl Into<String>,
         server_name: impl Into<String>,
     ) -> ClusterServerEnableRequest {
-        Call::new(
-            self.client.clone(),
-            ClusterServerEnableParams::new(cluster_name, server_name),
-        )
+        Call::new(self.client.clone(), ClusterServerEnableParams::new(cluster_name, server_name))
     }
 }
 ///The arguments of `cluster.server.info`, by the source's names: what [`ClusterServerApi::info`](ClusterServerApi::info) sends, and what `Client::call` decodes from JSON.
@@ -1016,9 +975,7 @@ pub struct ClusterServerInfoParams {
 impl ClusterServerInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_name: impl Into<String>) -> Self {
-        Self {
-            server_name: server_name.into(),
-        }
+        Self { server_name: server_name.into() }
     }
 }
 impl rt::Operation for ClusterServerInfoParams {
@@ -1071,9 +1028,7 @@ pub struct ClusterServerListParams {
 impl ClusterServerListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-        }
+        Self { cluster_name: cluster_name.into() }
     }
 }
 impl rt::Operation for ClusterServerListParams {
@@ -1139,14 +1094,8 @@ pub struct ClusterServiceDisableParams {
 }
 impl ClusterServiceDisableParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(cluster_name: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { cluster_name: cluster_name.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for ClusterServiceDisableParams {
@@ -1205,10 +1154,7 @@ impl ClusterServiceApi {
         cluster_name: impl Into<String>,
         service_name: impl Into<String>,
     ) -> ClusterServiceDisableRequest {
-        Call::new(
-            self.client.clone(),
-            ClusterServiceDisableParams::new(cluster_name, service_name),
-        )
+        Call::new(self.client.clone(), ClusterServiceDisableParams::new(cluster_name, service_name))
     }
 }
 ///The arguments of `cluster.service.enable`, by the source's names: what [`ClusterServiceApi::enable`](ClusterServiceApi::enable) sends, and what `Client::call` decodes from JSON.
@@ -1222,14 +1168,8 @@ pub struct ClusterServiceEnableParams {
 }
 impl ClusterServiceEnableParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(cluster_name: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { cluster_name: cluster_name.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for ClusterServiceEnableParams {
@@ -1288,10 +1228,7 @@ impl ClusterServiceApi {
         cluster_name: impl Into<String>,
         service_name: impl Into<String>,
     ) -> ClusterServiceEnableRequest {
-        Call::new(
-            self.client.clone(),
-            ClusterServiceEnableParams::new(cluster_name, service_name),
-        )
+        Call::new(self.client.clone(), ClusterServiceEnableParams::new(cluster_name, service_name))
     }
 }
 ///The arguments of `cluster.service.info`, by the source's names: what [`ClusterServiceApi::info`](ClusterServiceApi::info) sends, and what `Client::call` decodes from JSON.
@@ -1305,14 +1242,8 @@ pub struct ClusterServiceInfoParams {
 }
 impl ClusterServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(cluster_name: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { cluster_name: cluster_name.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for ClusterServiceInfoParams {
@@ -1369,10 +1300,7 @@ impl ClusterServiceApi {
         cluster_name: impl Into<String>,
         service_name: impl Into<String>,
     ) -> ClusterServiceInfoRequest {
-        Call::new(
-            self.client.clone(),
-            ClusterServiceInfoParams::new(cluster_name, service_name),
-        )
+        Call::new(self.client.clone(), ClusterServiceInfoParams::new(cluster_name, service_name))
     }
 }
 ///The arguments of `cluster.service.list`, by the source's names: what [`ClusterServiceApi::list`](ClusterServiceApi::list) sends, and what `Client::call` decodes from JSON.
@@ -1385,9 +1313,7 @@ pub struct ClusterServiceListParams {
 impl ClusterServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(cluster_name: impl Into<String>) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-        }
+        Self { cluster_name: cluster_name.into() }
     }
 }
 impl rt::Operation for ClusterServiceListParams {
@@ -1453,14 +1379,8 @@ pub struct ClusterServiceStatusImageParams {
 }
 impl ClusterServiceStatusImageParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        cluster_name: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            cluster_name: cluster_name.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(cluster_name: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { cluster_name: cluster_name.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for ClusterServiceStatusImageParams {

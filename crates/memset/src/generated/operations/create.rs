@@ -56,11 +56,7 @@ pub struct CreateExtraBandwidthParams {
 impl CreateExtraBandwidthParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, amount: i64, dry_run: bool) -> Self {
-        Self {
-            name: name.into(),
-            amount,
-            dry_run,
-        }
+        Self { name: name.into(), amount, dry_run }
     }
 }
 impl rt::Operation for CreateExtraBandwidthParams {
@@ -130,10 +126,7 @@ impl CreateApi {
         amount: i64,
         dry_run: bool,
     ) -> CreateExtraBandwidthRequest {
-        Call::new(
-            self.client.clone(),
-            CreateExtraBandwidthParams::new(name, amount, dry_run),
-        )
+        Call::new(self.client.clone(), CreateExtraBandwidthParams::new(name, amount, dry_run))
     }
 }
 ///The arguments of `create.hourly_miniserver`, by the source's names: what [`CreateApi::hourly_miniserver`](CreateApi::hourly_miniserver) sends, and what `Client::call` decodes from JSON.
@@ -339,42 +332,31 @@ impl CreateApi {
     /// * named parameters (form field `parameters`, a JSON object): `connection`, `monthly_transfer_gb`, `bandwidth_type`, `backups`, `lvs`, `intrusion_detection`, `monitoring_level`, `vulnscan`, `database`, `antivirus`, `firewall`, `firewall_rule_group`, `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `os`, `os_bits`, `support_level`, `vlan`, `network_zone`, `data_zone`, `period`, `pub_ssh_key`, `disk_type`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
-    #[deprecated(
-        note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour."
-    )]
+    #[deprecated(note = "Hourly Miniserver VMs are deprecated (API 0.10.0) and will be removed; Memset points to its OpenStack public cloud for compute billed by the hour.")]
     pub fn hourly_miniserver(
         &self,
         sku: impl Into<String>,
         dry_run: bool,
         os: impl Into<String>,
     ) -> CreateHourlyMiniserverRequest {
-        Call::new(
-            self.client.clone(),
-            CreateHourlyMiniserverParams::new(sku, dry_run, os),
-        )
+        Call::new(self.client.clone(), CreateHourlyMiniserverParams::new(sku, dry_run, os))
     }
 }
 impl CreateHourlyMiniserverRequest {
     /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn connection(mut self, value: impl Into<String>) -> Self {
         self.params.connection = Some(value.into());
         self
     }
     /// For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn monthly_transfer_gb(mut self, value: i64) -> Self {
         self.params.monthly_transfer_gb = Some(value);
         self
     }
     /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.params.bandwidth_type = Some(value.into());
         self
@@ -385,33 +367,25 @@ impl CreateHourlyMiniserverRequest {
         self
     }
     /// Load balancing and automatic failover.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn lvs(mut self, value: i64) -> Self {
         self.params.lvs = Some(value);
         self
     }
     /// `none` or `basic` (self-monitored intrusion detection). Must be one of `none`, `basic`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn intrusion_detection(mut self, value: impl Into<String>) -> Self {
         self.params.intrusion_detection = Some(value.into());
         self
     }
     /// `basic` or `advanced` (self-monitored) server monitoring. Must be one of `basic`, `advanced`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn monitoring_level(mut self, value: impl Into<String>) -> Self {
         self.params.monitoring_level = Some(value.into());
         self
     }
     /// Vulnerability management: `none` or `basic` (self-monitored). Must be one of `none`, `basic`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn vulnscan(mut self, value: impl Into<String>) -> Self {
         self.params.vulnscan = Some(value.into());
         self
@@ -447,9 +421,7 @@ impl CreateHourlyMiniserverRequest {
         self
     }
     /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn os_bits(mut self, value: impl Into<String>) -> Self {
         self.params.os_bits = Some(value.into());
         self
@@ -485,9 +457,7 @@ impl CreateHourlyMiniserverRequest {
         self
     }
     /// `hdd` (rotating disk) or `ssd` (solid state disk). Must be one of `hdd`, `ssd`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn disk_type(mut self, value: impl Into<String>) -> Self {
         self.params.disk_type = Some(value.into());
         self
@@ -576,11 +546,7 @@ impl CreateApi {
     /// * named parameters (form field `parameters`, a JSON object): `sku`, `dry_run`, `discount_code`, `add_to_next_bill`, `network_zone`, `data_zone`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create Methods"
-    pub fn memstore(
-        &self,
-        sku: impl Into<String>,
-        dry_run: bool,
-    ) -> CreateMemstoreRequest {
+    pub fn memstore(&self, sku: impl Into<String>, dry_run: bool) -> CreateMemstoreRequest {
         Call::new(self.client.clone(), CreateMemstoreParams::new(sku, dry_run))
     }
 }
@@ -849,17 +815,12 @@ impl CreateApi {
         dry_run: bool,
         os: impl Into<String>,
     ) -> CreateMonthlyFullserverRequest {
-        Call::new(
-            self.client.clone(),
-            CreateMonthlyFullserverParams::new(sku, dry_run, os),
-        )
+        Call::new(self.client.clone(), CreateMonthlyFullserverParams::new(sku, dry_run, os))
     }
 }
 impl CreateMonthlyFullserverRequest {
     /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.params.bandwidth_type = Some(value.into());
         self
@@ -870,18 +831,13 @@ impl CreateMonthlyFullserverRequest {
         self
     }
     /// Load balancing and automatic failover.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn lvs(mut self, value: i64) -> Self {
         self.params.lvs = Some(value);
         self
     }
     /// Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
-    pub fn intrusion_detection(
-        mut self,
-        value: impl Into<IntrusionDetectionLevel>,
-    ) -> Self {
+    pub fn intrusion_detection(mut self, value: impl Into<IntrusionDetectionLevel>) -> Self {
         self.params.intrusion_detection = Some(value.into());
         self
     }
@@ -926,9 +882,7 @@ impl CreateMonthlyFullserverRequest {
         self
     }
     /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn os_bits(mut self, value: impl Into<String>) -> Self {
         self.params.os_bits = Some(value.into());
         self
@@ -1218,33 +1172,24 @@ impl CreateApi {
         dry_run: bool,
         os: impl Into<String>,
     ) -> CreateMonthlyMiniserverRequest {
-        Call::new(
-            self.client.clone(),
-            CreateMonthlyMiniserverParams::new(sku, dry_run, os),
-        )
+        Call::new(self.client.clone(), CreateMonthlyMiniserverParams::new(sku, dry_run, os))
     }
 }
 impl CreateMonthlyMiniserverRequest {
     /// For unmetered bandwidth only: burst speed and contention ratio, e.g. `5mbps_10to1` (5 Mbps burst, 10:1 contention, so 0.5 Mbps dedicated). The options depend on the SKU. Classic Miniservers only.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn connection(mut self, value: impl Into<String>) -> Self {
         self.params.connection = Some(value.into());
         self
     }
     /// For metered bandwidth only: the monthly data transfer in GB; the options depend on the SKU. Classic Miniservers only.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn monthly_transfer_gb(mut self, value: i64) -> Self {
         self.params.monthly_transfer_gb = Some(value);
         self
     }
     /// `metered` (charged per GB transferred) or `unmetered` (all or part of a dedicated connection, no extra charges). Must be one of `metered`, `unmetered`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn bandwidth_type(mut self, value: impl Into<String>) -> Self {
         self.params.bandwidth_type = Some(value.into());
         self
@@ -1255,18 +1200,13 @@ impl CreateMonthlyMiniserverRequest {
         self
     }
     /// Load balancing and automatic failover.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn lvs(mut self, value: i64) -> Self {
         self.params.lvs = Some(value);
         self
     }
     /// Intrusion detection; `monitored` and `protected` need `support_level = managed`. Called `penetration_patrol` before API 0.17.0.
-    pub fn intrusion_detection(
-        mut self,
-        value: impl Into<IntrusionDetectionLevel>,
-    ) -> Self {
+    pub fn intrusion_detection(mut self, value: impl Into<IntrusionDetectionLevel>) -> Self {
         self.params.intrusion_detection = Some(value.into());
         self
     }
@@ -1311,9 +1251,7 @@ impl CreateMonthlyMiniserverRequest {
         self
     }
     /// `32` or `64`; every newly provisioned server is 64-bit. Must be one of `32`, `64`.
-    #[deprecated(
-        note = "Deprecated and ignored: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated and ignored: will no longer be supported in a future API release.")]
     pub fn os_bits(mut self, value: impl Into<String>) -> Self {
         self.params.os_bits = Some(value.into());
         self
@@ -1349,9 +1287,7 @@ impl CreateMonthlyMiniserverRequest {
         self
     }
     /// `hdd` (rotating disk) or `ssd` (solid state disk); classic Miniservers only, current ones are all `ssd`. Must be one of `hdd`, `ssd`.
-    #[deprecated(
-        note = "Deprecated: will no longer be supported in a future API release."
-    )]
+    #[deprecated(note = "Deprecated: will no longer be supported in a future API release.")]
     pub fn disk_type(mut self, value: impl Into<String>) -> Self {
         self.params.disk_type = Some(value.into());
         self
@@ -1373,12 +1309,7 @@ pub struct CreateOpenstackProjectParams {
 impl CreateOpenstackProjectParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(sku: impl Into<String>, dry_run: bool) -> Self {
-        Self {
-            sku: sku.into(),
-            dry_run,
-            discount_code: None,
-            add_to_next_bill: None,
-        }
+        Self { sku: sku.into(), dry_run, discount_code: None, add_to_next_bill: None }
     }
 }
 impl rt::Operation for CreateOpenstackProjectParams {
@@ -1453,9 +1384,7 @@ pub struct CreateVerifyDiscountCodeParams {
 impl CreateVerifyDiscountCodeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(discount_code: impl Into<String>) -> Self {
-        Self {
-            discount_code: discount_code.into(),
-        }
+        Self { discount_code: discount_code.into() }
     }
 }
 impl rt::Operation for CreateVerifyDiscountCodeParams {
@@ -1501,10 +1430,7 @@ impl CreateApi {
         &self,
         discount_code: impl Into<String>,
     ) -> CreateVerifyDiscountCodeRequest {
-        Call::new(
-            self.client.clone(),
-            CreateVerifyDiscountCodeParams::new(discount_code),
-        )
+        Call::new(self.client.clone(), CreateVerifyDiscountCodeParams::new(discount_code))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

@@ -138,11 +138,7 @@ pub struct DnsReverseMapUpdateParams {
 impl DnsReverseMapUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(address: impl Into<String>, reverse_map: impl Into<String>) -> Self {
-        Self {
-            name: None,
-            address: address.into(),
-            reverse_map: reverse_map.into(),
-        }
+        Self { name: None, address: address.into(), reverse_map: reverse_map.into() }
     }
 }
 impl rt::Operation for DnsReverseMapUpdateParams {
@@ -206,10 +202,7 @@ impl DnsApi {
         address: impl Into<String>,
         reverse_map: impl Into<String>,
     ) -> DnsReverseMapUpdateRequest {
-        Call::new(
-            self.client.clone(),
-            DnsReverseMapUpdateParams::new(address, reverse_map),
-        )
+        Call::new(self.client.clone(), DnsReverseMapUpdateParams::new(address, reverse_map))
     }
 }
 impl DnsReverseMapUpdateRequest {
@@ -235,12 +228,7 @@ pub struct DnsZoneCreateParams {
 impl DnsZoneCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(nickname: impl Into<String>) -> Self {
-        Self {
-            nickname: nickname.into(),
-            ttl: None,
-            records: None,
-            domains: None,
-        }
+        Self { nickname: nickname.into(), ttl: None, records: None, domains: None }
     }
 }
 impl rt::Operation for DnsZoneCreateParams {
@@ -324,18 +312,12 @@ impl DnsZoneCreateRequest {
         self
     }
     /// Records to create in the zone; the zone id is filled in by the API.
-    pub fn records(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneRecord>>,
-    ) -> Self {
+    pub fn records(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneRecord>>) -> Self {
         self.params.records = Some(value.into().into_vec());
         self
     }
     /// Domains to serve the zone for; the zone id is filled in by the API.
-    pub fn domains(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneDomain>>,
-    ) -> Self {
+    pub fn domains(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewZoneDomain>>) -> Self {
         self.params.domains = Some(value.into().into_vec());
         self
     }
@@ -411,10 +393,7 @@ pub struct DnsZoneDomainCreateParams {
 impl DnsZoneDomainCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
-        Self {
-            domain: domain.into(),
-            zone_id: None,
-        }
+        Self { domain: domain.into(), zone_id: None }
     }
 }
 impl rt::Operation for DnsZoneDomainCreateParams {
@@ -465,10 +444,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_domain_create(
-        &self,
-        domain: impl Into<String>,
-    ) -> DnsZoneDomainCreateRequest {
+    pub fn zone_domain_create(&self, domain: impl Into<String>) -> DnsZoneDomainCreateRequest {
         Call::new(self.client.clone(), DnsZoneDomainCreateParams::new(domain))
     }
 }
@@ -528,10 +504,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `domain`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_domain_delete(
-        &self,
-        domain: impl Into<String>,
-    ) -> DnsZoneDomainDeleteRequest {
+    pub fn zone_domain_delete(&self, domain: impl Into<String>) -> DnsZoneDomainDeleteRequest {
         Call::new(self.client.clone(), DnsZoneDomainDeleteParams::new(domain))
     }
 }
@@ -584,10 +557,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `domain`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_domain_info(
-        &self,
-        domain: impl Into<String>,
-    ) -> DnsZoneDomainInfoRequest {
+    pub fn zone_domain_info(&self, domain: impl Into<String>) -> DnsZoneDomainInfoRequest {
         Call::new(self.client.clone(), DnsZoneDomainInfoParams::new(domain))
     }
 }
@@ -638,10 +608,7 @@ pub struct DnsZoneDomainUpdateParams {
 impl DnsZoneDomainUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
-        Self {
-            domain: domain.into(),
-            zone_id: None,
-        }
+        Self { domain: domain.into(), zone_id: None }
     }
 }
 impl rt::Operation for DnsZoneDomainUpdateParams {
@@ -692,10 +659,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `domain`, `zone_id`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_domain_update(
-        &self,
-        domain: impl Into<String>,
-    ) -> DnsZoneDomainUpdateRequest {
+    pub fn zone_domain_update(&self, domain: impl Into<String>) -> DnsZoneDomainUpdateRequest {
         Call::new(self.client.clone(), DnsZoneDomainUpdateParams::new(domain))
     }
 }
@@ -924,10 +888,7 @@ impl DnsApi {
         r#type: impl Into<DnsRecordType>,
         address: impl Into<String>,
     ) -> DnsZoneRecordCreateRequest {
-        Call::new(
-            self.client.clone(),
-            DnsZoneRecordCreateParams::new(zone_id, r#type, address),
-        )
+        Call::new(self.client.clone(), DnsZoneRecordCreateParams::new(zone_id, r#type, address))
     }
 }
 impl DnsZoneRecordCreateRequest {
@@ -1003,10 +964,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `id`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_record_delete(
-        &self,
-        id: impl Into<String>,
-    ) -> DnsZoneRecordDeleteRequest {
+    pub fn zone_record_delete(&self, id: impl Into<String>) -> DnsZoneRecordDeleteRequest {
         Call::new(self.client.clone(), DnsZoneRecordDeleteParams::new(id))
     }
 }
@@ -1226,10 +1184,7 @@ impl DnsApi {
     /// * named parameters (form field `parameters`, a JSON object): `id`, `zone_id`, `type`, `record`, `address`, `ttl`, `priority`, `relative`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "DNS Methods"
-    pub fn zone_record_update(
-        &self,
-        id: impl Into<String>,
-    ) -> DnsZoneRecordUpdateRequest {
+    pub fn zone_record_update(&self, id: impl Into<String>) -> DnsZoneRecordUpdateRequest {
         Call::new(self.client.clone(), DnsZoneRecordUpdateParams::new(id))
     }
 }
@@ -1284,11 +1239,7 @@ pub struct DnsZoneUpdateParams {
 impl DnsZoneUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(id: impl Into<String>) -> Self {
-        Self {
-            id: id.into(),
-            nickname: None,
-            ttl: None,
-        }
+        Self { id: id.into(), nickname: None, ttl: None }
     }
 }
 impl rt::Operation for DnsZoneUpdateParams {

@@ -181,12 +181,7 @@ impl FirewallingApi {
     ) -> FirewallingRuleCreateRequest {
         Call::new(
             self.client.clone(),
-            FirewallingRuleCreateParams::new(
-                rule_group_name,
-                action,
-                dest_ports,
-                ordering,
-            ),
+            FirewallingRuleCreateParams::new(rule_group_name, action, dest_ports, ordering),
         )
     }
 }
@@ -286,10 +281,7 @@ impl FirewallingApi {
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
-    pub fn rule_delete(
-        &self,
-        rule_id: impl Into<String>,
-    ) -> FirewallingRuleDeleteRequest {
+    pub fn rule_delete(&self, rule_id: impl Into<String>) -> FirewallingRuleDeleteRequest {
         Call::new(self.client.clone(), FirewallingRuleDeleteParams::new(rule_id))
     }
 }
@@ -309,12 +301,7 @@ pub struct FirewallingRuleGroupCreateParams {
 impl FirewallingRuleGroupCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(nickname: impl Into<String>) -> Self {
-        Self {
-            nickname: nickname.into(),
-            notes: None,
-            rules: None,
-            default_outbound_policy: None,
-        }
+        Self { nickname: nickname.into(), notes: None, rules: None, default_outbound_policy: None }
     }
 }
 impl rt::Operation for FirewallingRuleGroupCreateParams {
@@ -405,18 +392,12 @@ impl FirewallingRuleGroupCreateRequest {
         self
     }
     /// Rules to create in the group (a group holds at most 30 rules); the group's name is filled in by the API. Must be at most 30 items.
-    pub fn rules(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
-    ) -> Self {
+    pub fn rules(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>) -> Self {
         self.params.rules = Some(value.into().into_vec());
         self
     }
     /// What to do with outbound traffic no rule matches; accept (`RETURN`) unless told otherwise. Only for customers in the outbound firewalling beta.
-    pub fn default_outbound_policy(
-        mut self,
-        value: impl Into<FirewallOutboundPolicy>,
-    ) -> Self {
+    pub fn default_outbound_policy(mut self, value: impl Into<FirewallOutboundPolicy>) -> Self {
         self.params.default_outbound_policy = Some(value.into());
         self
     }
@@ -431,9 +412,7 @@ pub struct FirewallingRuleGroupDeleteParams {
 impl FirewallingRuleGroupDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_group_name: impl Into<String>) -> Self {
-        Self {
-            rule_group_name: rule_group_name.into(),
-        }
+        Self { rule_group_name: rule_group_name.into() }
     }
 }
 impl rt::Operation for FirewallingRuleGroupDeleteParams {
@@ -477,10 +456,7 @@ impl FirewallingApi {
         &self,
         rule_group_name: impl Into<String>,
     ) -> FirewallingRuleGroupDeleteRequest {
-        Call::new(
-            self.client.clone(),
-            FirewallingRuleGroupDeleteParams::new(rule_group_name),
-        )
+        Call::new(self.client.clone(), FirewallingRuleGroupDeleteParams::new(rule_group_name))
     }
 }
 ///The arguments of `firewalling.rule_group_info`, by the source's names: what [`FirewallingApi::rule_group_info`](FirewallingApi::rule_group_info) sends, and what `Client::call` decodes from JSON.
@@ -493,9 +469,7 @@ pub struct FirewallingRuleGroupInfoParams {
 impl FirewallingRuleGroupInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(rule_group_name: impl Into<String>) -> Self {
-        Self {
-            rule_group_name: rule_group_name.into(),
-        }
+        Self { rule_group_name: rule_group_name.into() }
     }
 }
 impl rt::Operation for FirewallingRuleGroupInfoParams {
@@ -538,10 +512,7 @@ impl FirewallingApi {
         &self,
         rule_group_name: impl Into<String>,
     ) -> FirewallingRuleGroupInfoRequest {
-        Call::new(
-            self.client.clone(),
-            FirewallingRuleGroupInfoParams::new(rule_group_name),
-        )
+        Call::new(self.client.clone(), FirewallingRuleGroupInfoParams::new(rule_group_name))
     }
 }
 ///The arguments of `firewalling.rule_group_list`, by the source's names: what [`FirewallingApi::rule_group_list`](FirewallingApi::rule_group_list) sends, and what `Client::call` decodes from JSON.
@@ -608,10 +579,7 @@ pub struct FirewallingRuleGroupStatusParams {
 impl FirewallingRuleGroupStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_group_name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            rule_group_name: rule_group_name.into(),
-        }
+        Self { name: name.into(), rule_group_name: rule_group_name.into() }
     }
 }
 impl rt::Operation for FirewallingRuleGroupStatusParams {
@@ -668,10 +636,7 @@ impl FirewallingApi {
         name: impl Into<String>,
         rule_group_name: impl Into<String>,
     ) -> FirewallingRuleGroupStatusRequest {
-        Call::new(
-            self.client.clone(),
-            FirewallingRuleGroupStatusParams::new(name, rule_group_name),
-        )
+        Call::new(self.client.clone(), FirewallingRuleGroupStatusParams::new(name, rule_group_name))
     }
 }
 ///The arguments of `firewalling.rule_info`, by the source's names: what [`FirewallingApi::rule_info`](FirewallingApi::rule_info) sends, and what `Client::call` decodes from JSON.
@@ -871,10 +836,7 @@ impl FirewallingApi {
     /// * named parameters (form field `parameters`, a JSON object): `rule_id`, `ip_version`, `action`, `source_ips`, `dest_ips`, `source_ip6s`, `dest_ip6s`, `source_ports`, `dest_ports`, `protocols`, `ordering`, `comment`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Firewalling Methods"
-    pub fn rule_update(
-        &self,
-        rule_id: impl Into<String>,
-    ) -> FirewallingRuleUpdateRequest {
+    pub fn rule_update(&self, rule_id: impl Into<String>) -> FirewallingRuleUpdateRequest {
         Call::new(self.client.clone(), FirewallingRuleUpdateParams::new(rule_id))
     }
 }
@@ -947,10 +909,7 @@ pub struct FirewallingUpdateParams {
 impl FirewallingUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_group_name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            rule_group_name: rule_group_name.into(),
-        }
+        Self { name: name.into(), rule_group_name: rule_group_name.into() }
     }
 }
 impl rt::Operation for FirewallingUpdateParams {
@@ -1009,10 +968,7 @@ impl FirewallingApi {
         name: impl Into<String>,
         rule_group_name: impl Into<String>,
     ) -> FirewallingUpdateRequest {
-        Call::new(
-            self.client.clone(),
-            FirewallingUpdateParams::new(name, rule_group_name),
-        )
+        Call::new(self.client.clone(), FirewallingUpdateParams::new(name, rule_group_name))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

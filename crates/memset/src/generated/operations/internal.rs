@@ -88,18 +88,12 @@ impl InternalEchoRequest {
         self
     }
     /// A list.
-    pub fn list(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<serde_json::Value>>,
-    ) -> Self {
+    pub fn list(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<serde_json::Value>>) -> Self {
         self.params.list = Some(value.into().into_vec());
         self
     }
     /// A dictionary (JSON object).
-    pub fn dictionary(
-        mut self,
-        value: std::collections::BTreeMap<String, serde_json::Value>,
-    ) -> Self {
+    pub fn dictionary(mut self, value: std::collections::BTreeMap<String, serde_json::Value>) -> Self {
         self.params.dictionary = Some(value);
         self
     }

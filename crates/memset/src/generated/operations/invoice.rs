@@ -74,11 +74,7 @@ pub struct InvoiceListParams {
 impl InvoiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            date_gte: None,
-            date_lte: None,
-            status: None,
-        }
+        Self { date_gte: None, date_lte: None, status: None }
     }
 }
 impl rt::Operation for InvoiceListParams {

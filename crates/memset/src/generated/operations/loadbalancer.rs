@@ -648,13 +648,7 @@ impl LoadbalancerServiceApi {
     ) -> LoadbalancerServiceAddRequest {
         Call::new(
             self.client.clone(),
-            LoadbalancerServiceAddParams::new(
-                load_balancer,
-                service_name,
-                protocol,
-                virtual_ip,
-                port,
-            ),
+            LoadbalancerServiceAddParams::new(load_balancer, service_name, protocol, virtual_ip, port),
         )
     }
 }
@@ -676,14 +670,8 @@ pub struct LoadbalancerServiceInfoParams {
 }
 impl LoadbalancerServiceInfoParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        load_balancer: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            load_balancer: load_balancer.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(load_balancer: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { load_balancer: load_balancer.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for LoadbalancerServiceInfoParams {
@@ -763,9 +751,7 @@ pub struct LoadbalancerServiceListParams {
 impl LoadbalancerServiceListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer: impl Into<String>) -> Self {
-        Self {
-            load_balancer: load_balancer.into(),
-        }
+        Self { load_balancer: load_balancer.into() }
     }
 }
 impl rt::Operation for LoadbalancerServiceListParams {
@@ -806,10 +792,7 @@ impl LoadbalancerServiceApi {
     /// * named parameters (form field `parameters`, a JSON object): `load_balancer`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Loadbalancer Service Methods"
-    pub fn list(
-        &self,
-        load_balancer: impl Into<String>,
-    ) -> LoadbalancerServiceListRequest {
+    pub fn list(&self, load_balancer: impl Into<String>) -> LoadbalancerServiceListRequest {
         Call::new(self.client.clone(), LoadbalancerServiceListParams::new(load_balancer))
     }
 }
@@ -824,14 +807,8 @@ pub struct LoadbalancerServiceRemoveParams {
 }
 impl LoadbalancerServiceRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        load_balancer: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
-        Self {
-            load_balancer: load_balancer.into(),
-            service_name: service_name.into(),
-        }
+    pub fn new(load_balancer: impl Into<String>, service_name: impl Into<String>) -> Self {
+        Self { load_balancer: load_balancer.into(), service_name: service_name.into() }
     }
 }
 impl rt::Operation for LoadbalancerServiceRemoveParams {
@@ -921,10 +898,7 @@ pub struct LoadbalancerServiceUpdateParams {
 }
 impl LoadbalancerServiceUpdateParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        load_balancer: impl Into<String>,
-        service_name: impl Into<String>,
-    ) -> Self {
+    pub fn new(load_balancer: impl Into<String>, service_name: impl Into<String>) -> Self {
         Self {
             load_balancer: load_balancer.into(),
             service_name: service_name.into(),

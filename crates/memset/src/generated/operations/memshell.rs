@@ -27,10 +27,7 @@ impl std::fmt::Debug for MemshellDisableParams {
 impl MemshellDisableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            password: password.into(),
-        }
+        Self { name: name.into(), password: password.into() }
     }
 }
 impl rt::Operation for MemshellDisableParams {
@@ -102,10 +99,7 @@ impl std::fmt::Debug for MemshellEnableParams {
 impl MemshellEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            password: None,
-        }
+        Self { name: name.into(), password: None }
     }
 }
 impl rt::Operation for MemshellEnableParams {

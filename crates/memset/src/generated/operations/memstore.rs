@@ -74,10 +74,7 @@ pub struct MemstoreContainerAclParams {
 impl MemstoreContainerAclParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, container: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            container: container.into(),
-        }
+        Self { name: name.into(), container: container.into() }
     }
 }
 impl rt::Operation for MemstoreContainerAclParams {
@@ -139,10 +136,7 @@ pub struct MemstoreContainerCdnParams {
 impl MemstoreContainerCdnParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, container: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            container: container.into(),
-        }
+        Self { name: name.into(), container: container.into() }
     }
 }
 impl rt::Operation for MemstoreContainerCdnParams {
@@ -212,10 +206,7 @@ pub struct MemstoreContainerCreateParams {
 impl MemstoreContainerCreateParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, container: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            container: container.into(),
-        }
+        Self { name: name.into(), container: container.into() }
     }
 }
 impl rt::Operation for MemstoreContainerCreateParams {
@@ -271,10 +262,7 @@ impl MemstoreContainerApi {
         name: impl Into<String>,
         container: impl Into<String>,
     ) -> MemstoreContainerCreateRequest {
-        Call::new(
-            self.client.clone(),
-            MemstoreContainerCreateParams::new(name, container),
-        )
+        Call::new(self.client.clone(), MemstoreContainerCreateParams::new(name, container))
     }
 }
 ///The arguments of `memstore.container.set_acl`, by the source's names: what [`MemstoreContainerApi::set_acl`](MemstoreContainerApi::set_acl) sends, and what `Client::call` decodes from JSON.
@@ -427,9 +415,7 @@ impl rt::Operation for MemstoreContainerSetPublicCdnParams {
     }
 }
 ///A `memstore.container.set_public_cdn` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type MemstoreContainerSetPublicCdnRequest = Call<
-    MemstoreContainerSetPublicCdnParams,
->;
+pub type MemstoreContainerSetPublicCdnRequest = Call<MemstoreContainerSetPublicCdnParams>;
 impl MemstoreContainerApi {
     /// Makes a container public through the CDN and returns its public URL.
     ///
@@ -502,10 +488,7 @@ pub struct MemstoreContainerUnsetPublicCdnParams {
 impl MemstoreContainerUnsetPublicCdnParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, container: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            container: container.into(),
-        }
+        Self { name: name.into(), container: container.into() }
     }
 }
 impl rt::Operation for MemstoreContainerUnsetPublicCdnParams {
@@ -538,9 +521,7 @@ impl rt::Operation for MemstoreContainerUnsetPublicCdnParams {
     }
 }
 ///A `memstore.container.unset_public_cdn` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type MemstoreContainerUnsetPublicCdnRequest = Call<
-    MemstoreContainerUnsetPublicCdnParams,
->;
+pub type MemstoreContainerUnsetPublicCdnRequest = Call<MemstoreContainerUnsetPublicCdnParams>;
 impl MemstoreContainerApi {
     /// Stops serving a container through the CDN.
     ///
@@ -563,10 +544,7 @@ impl MemstoreContainerApi {
         name: impl Into<String>,
         container: impl Into<String>,
     ) -> MemstoreContainerUnsetPublicCdnRequest {
-        Call::new(
-            self.client.clone(),
-            MemstoreContainerUnsetPublicCdnParams::new(name, container),
-        )
+        Call::new(self.client.clone(), MemstoreContainerUnsetPublicCdnParams::new(name, container))
     }
 }
 ///The arguments of `memstore.user.create`, by the source's names: what [`MemstoreUserApi::create`](MemstoreUserApi::create) sends, and what `Client::call` decodes from JSON.
@@ -600,12 +578,7 @@ impl MemstoreUserCreateParams {
         password: impl Into<String>,
         enabled: bool,
     ) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-            password: password.into(),
-            enabled,
-        }
+        Self { name: name.into(), username: username.into(), password: password.into(), enabled }
     }
 }
 impl rt::Operation for MemstoreUserCreateParams {
@@ -691,10 +664,7 @@ pub struct MemstoreUserDeleteParams {
 impl MemstoreUserDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-        }
+        Self { name: name.into(), username: username.into() }
     }
 }
 impl rt::Operation for MemstoreUserDeleteParams {
@@ -765,10 +735,7 @@ pub struct MemstoreUserDisableParams {
 impl MemstoreUserDisableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-        }
+        Self { name: name.into(), username: username.into() }
     }
 }
 impl rt::Operation for MemstoreUserDisableParams {
@@ -839,10 +806,7 @@ pub struct MemstoreUserEnableParams {
 impl MemstoreUserEnableParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-        }
+        Self { name: name.into(), username: username.into() }
     }
 }
 impl rt::Operation for MemstoreUserEnableParams {
@@ -913,10 +877,7 @@ pub struct MemstoreUserInfoParams {
 impl MemstoreUserInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-        }
+        Self { name: name.into(), username: username.into() }
     }
 }
 impl rt::Operation for MemstoreUserInfoParams {
@@ -1058,11 +1019,7 @@ impl MemstoreUserSetPasswordParams {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            username: username.into(),
-            password: password.into(),
-        }
+        Self { name: name.into(), username: username.into(), password: password.into() }
     }
 }
 impl rt::Operation for MemstoreUserSetPasswordParams {
@@ -1120,10 +1077,7 @@ impl MemstoreUserApi {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> MemstoreUserSetPasswordRequest {
-        Call::new(
-            self.client.clone(),
-            MemstoreUserSetPasswordParams::new(name, username, password),
-        )
+        Call::new(self.client.clone(), MemstoreUserSetPasswordParams::new(name, username, password))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

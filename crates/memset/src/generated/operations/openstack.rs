@@ -93,10 +93,7 @@ pub struct OpenstackProjectAddUserParams {
 impl OpenstackProjectAddUserParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(project_id: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            project_id: project_id.into(),
-            username: username.into(),
-        }
+        Self { project_id: project_id.into(), username: username.into() }
     }
 }
 impl rt::Operation for OpenstackProjectAddUserParams {
@@ -151,10 +148,7 @@ impl OpenstackProjectApi {
         project_id: impl Into<String>,
         username: impl Into<String>,
     ) -> OpenstackProjectAddUserRequest {
-        Call::new(
-            self.client.clone(),
-            OpenstackProjectAddUserParams::new(project_id, username),
-        )
+        Call::new(self.client.clone(), OpenstackProjectAddUserParams::new(project_id, username))
     }
 }
 ///The arguments of `openstack.project.list_users`, by the source's names: what [`OpenstackProjectApi::list_users`](OpenstackProjectApi::list_users) sends, and what `Client::call` decodes from JSON.
@@ -167,9 +161,7 @@ pub struct OpenstackProjectListUsersParams {
 impl OpenstackProjectListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(project_id: impl Into<String>) -> Self {
-        Self {
-            project_id: project_id.into(),
-        }
+        Self { project_id: project_id.into() }
     }
 }
 impl rt::Operation for OpenstackProjectListUsersParams {
@@ -208,10 +200,7 @@ impl OpenstackProjectApi {
     /// * named parameters (form field `parameters`, a JSON object): `project_id`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Openstack Project Methods"
-    pub fn list_users(
-        &self,
-        project_id: impl Into<String>,
-    ) -> OpenstackProjectListUsersRequest {
+    pub fn list_users(&self, project_id: impl Into<String>) -> OpenstackProjectListUsersRequest {
         Call::new(self.client.clone(), OpenstackProjectListUsersParams::new(project_id))
     }
 }
@@ -227,10 +216,7 @@ pub struct OpenstackProjectRemoveUserParams {
 impl OpenstackProjectRemoveUserParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(project_id: impl Into<String>, username: impl Into<String>) -> Self {
-        Self {
-            project_id: project_id.into(),
-            username: username.into(),
-        }
+        Self { project_id: project_id.into(), username: username.into() }
     }
 }
 impl rt::Operation for OpenstackProjectRemoveUserParams {
@@ -285,10 +271,7 @@ impl OpenstackProjectApi {
         project_id: impl Into<String>,
         username: impl Into<String>,
     ) -> OpenstackProjectRemoveUserRequest {
-        Call::new(
-            self.client.clone(),
-            OpenstackProjectRemoveUserParams::new(project_id, username),
-        )
+        Call::new(self.client.clone(), OpenstackProjectRemoveUserParams::new(project_id, username))
     }
 }
 ///The arguments of `openstack.user.create`, by the source's names: what [`OpenstackUserApi::create`](OpenstackUserApi::create) sends, and what `Client::call` decodes from JSON.
@@ -714,10 +697,7 @@ impl std::fmt::Debug for OpenstackUserSetPasswordParams {
 impl OpenstackUserSetPasswordParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(username: impl Into<String>, password: impl Into<String>) -> Self {
-        Self {
-            username: username.into(),
-            password: password.into(),
-        }
+        Self { username: username.into(), password: password.into() }
     }
 }
 impl rt::Operation for OpenstackUserSetPasswordParams {
@@ -765,10 +745,7 @@ impl OpenstackUserApi {
         username: impl Into<String>,
         password: impl Into<String>,
     ) -> OpenstackUserSetPasswordRequest {
-        Call::new(
-            self.client.clone(),
-            OpenstackUserSetPasswordParams::new(username, password),
-        )
+        Call::new(self.client.clone(), OpenstackUserSetPasswordParams::new(username, password))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

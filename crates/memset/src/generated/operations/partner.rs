@@ -189,18 +189,7 @@ impl PartnerAccountApi {
     ) -> PartnerAccountCreateRequest {
         Call::new(
             self.client.clone(),
-            PartnerAccountCreateParams::new(
-                user_email,
-                user_title,
-                user_forename,
-                user_surname,
-                user_phone,
-                user_address,
-                user_town,
-                user_statecounty,
-                user_country,
-                user_postcode,
-            ),
+            PartnerAccountCreateParams::new(user_email, user_title, user_forename, user_surname, user_phone, user_address, user_town, user_statecounty, user_country, user_postcode),
         )
     }
 }
@@ -359,10 +348,7 @@ impl PartnerApikeyApi {
 }
 impl PartnerApikeyCreateRequest {
     /// The methods the key is limited to; an empty list, like leaving it out, allows every method.
-    pub fn methods(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn methods(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.params.methods = Some(value.into().into_vec());
         self
     }

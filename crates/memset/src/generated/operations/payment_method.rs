@@ -52,9 +52,7 @@ pub struct PaymentMethodInfoParams {
 impl PaymentMethodInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(payment_method_id: impl Into<String>) -> Self {
-        Self {
-            payment_method_id: payment_method_id.into(),
-        }
+        Self { payment_method_id: payment_method_id.into() }
     }
 }
 impl rt::Operation for PaymentMethodInfoParams {
@@ -83,10 +81,7 @@ impl PaymentMethodApi {
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
-    pub fn info(
-        &self,
-        payment_method_id: impl Into<String>,
-    ) -> PaymentMethodInfoRequest {
+    pub fn info(&self, payment_method_id: impl Into<String>) -> PaymentMethodInfoRequest {
         Call::new(self.client.clone(), PaymentMethodInfoParams::new(payment_method_id))
     }
 }
@@ -100,9 +95,7 @@ pub struct PaymentMethodRemoveParams {
 impl PaymentMethodRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(payment_method_id: impl Into<String>) -> Self {
-        Self {
-            payment_method_id: payment_method_id.into(),
-        }
+        Self { payment_method_id: payment_method_id.into() }
     }
 }
 impl rt::Operation for PaymentMethodRemoveParams {
@@ -135,10 +128,7 @@ impl PaymentMethodApi {
     /// * named parameters (form field `parameters`, a JSON object): `payment_method_id`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Payment Method Methods"
-    pub fn remove(
-        &self,
-        payment_method_id: impl Into<String>,
-    ) -> PaymentMethodRemoveRequest {
+    pub fn remove(&self, payment_method_id: impl Into<String>) -> PaymentMethodRemoveRequest {
         Call::new(self.client.clone(), PaymentMethodRemoveParams::new(payment_method_id))
     }
 }
@@ -152,9 +142,7 @@ pub struct PaymentMethodSetDefaultParams {
 impl PaymentMethodSetDefaultParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(payment_method_id: impl Into<String>) -> Self {
-        Self {
-            payment_method_id: payment_method_id.into(),
-        }
+        Self { payment_method_id: payment_method_id.into() }
     }
 }
 impl rt::Operation for PaymentMethodSetDefaultParams {
@@ -187,10 +175,7 @@ impl PaymentMethodApi {
         &self,
         payment_method_id: impl Into<String>,
     ) -> PaymentMethodSetDefaultRequest {
-        Call::new(
-            self.client.clone(),
-            PaymentMethodSetDefaultParams::new(payment_method_id),
-        )
+        Call::new(self.client.clone(), PaymentMethodSetDefaultParams::new(payment_method_id))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

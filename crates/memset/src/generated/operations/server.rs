@@ -141,10 +141,7 @@ impl ServerMoveIpsParams {
         source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
         destination_name: impl Into<String>,
     ) -> Self {
-        Self {
-            source_ips: source_ips.into().into_vec(),
-            destination_name: destination_name.into(),
-        }
+        Self { source_ips: source_ips.into().into_vec(), destination_name: destination_name.into() }
     }
 }
 impl rt::Operation for ServerMoveIpsParams {
@@ -218,10 +215,7 @@ impl ServerApi {
         source_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
         destination_name: impl Into<String>,
     ) -> ServerMoveIpsRequest {
-        Call::new(
-            self.client.clone(),
-            ServerMoveIpsParams::new(source_ips, destination_name),
-        )
+        Call::new(self.client.clone(), ServerMoveIpsParams::new(source_ips, destination_name))
     }
 }
 ///The arguments of `server.reboot`, by the source's names: what [`ServerApi::reboot`](ServerApi::reboot) sends, and what `Client::call` decodes from JSON.
@@ -236,10 +230,7 @@ pub struct ServerRebootParams {
 impl ServerRebootParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            email_address: None,
-        }
+        Self { name: name.into(), email_address: None }
     }
 }
 impl rt::Operation for ServerRebootParams {
@@ -429,12 +420,7 @@ impl ServerApi {
     ) -> ServerReimageFromSnapshotRequest {
         Call::new(
             self.client.clone(),
-            ServerReimageFromSnapshotParams::new(
-                name,
-                storage_name,
-                image_type,
-                snapshot_path,
-            ),
+            ServerReimageFromSnapshotParams::new(name, storage_name, image_type, snapshot_path),
         )
     }
 }
@@ -454,12 +440,7 @@ pub struct ServerReimageFromStockImageParams {
 impl ServerReimageFromStockImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, os: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            os: os.into(),
-            os_bits: None,
-            pub_ssh_key: None,
-        }
+        Self { name: name.into(), os: os.into(), os_bits: None, pub_ssh_key: None }
     }
 }
 impl rt::Operation for ServerReimageFromStockImageParams {
@@ -566,10 +547,7 @@ pub struct ServerSetIntrusionDetectionAlertLevelParams {
 impl ServerSetIntrusionDetectionAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, alert_level: i64) -> Self {
-        Self {
-            name: name.into(),
-            alert_level,
-        }
+        Self { name: name.into(), alert_level }
     }
 }
 impl rt::Operation for ServerSetIntrusionDetectionAlertLevelParams {
@@ -602,9 +580,7 @@ impl rt::Operation for ServerSetIntrusionDetectionAlertLevelParams {
     }
 }
 ///A `server.set_intrusion_detection_alert_level` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type ServerSetIntrusionDetectionAlertLevelRequest = Call<
-    ServerSetIntrusionDetectionAlertLevelParams,
->;
+pub type ServerSetIntrusionDetectionAlertLevelRequest = Call<ServerSetIntrusionDetectionAlertLevelParams>;
 impl ServerApi {
     /// Sets the level from which intrusion detection alerts are emailed for a server.
     ///
@@ -655,10 +631,7 @@ pub struct ServerSetPenetrationPatrolAlertLevelParams {
 impl ServerSetPenetrationPatrolAlertLevelParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, alert_level: i64) -> Self {
-        Self {
-            name: name.into(),
-            alert_level,
-        }
+        Self { name: name.into(), alert_level }
     }
 }
 impl rt::Operation for ServerSetPenetrationPatrolAlertLevelParams {
@@ -691,9 +664,7 @@ impl rt::Operation for ServerSetPenetrationPatrolAlertLevelParams {
     }
 }
 ///A `server.set_penetration_patrol_alert_level` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type ServerSetPenetrationPatrolAlertLevelRequest = Call<
-    ServerSetPenetrationPatrolAlertLevelParams,
->;
+pub type ServerSetPenetrationPatrolAlertLevelRequest = Call<ServerSetPenetrationPatrolAlertLevelParams>;
 impl ServerApi {
     /// The former name of `server.set_intrusion_detection_alert_level`, kept as an alias.
     ///
@@ -712,9 +683,7 @@ impl ServerApi {
     /// * named parameters (form field `parameters`, a JSON object): `name`, `alert_level`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
-    #[deprecated(
-        note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed."
-    )]
+    #[deprecated(note = "Renamed to `server.set_intrusion_detection_alert_level` in API 0.17.0; the alias will be removed.")]
     pub fn set_penetration_patrol_alert_level(
         &self,
         name: impl Into<String>,
@@ -738,10 +707,7 @@ pub struct ServerSlaveNsAddParams {
 impl ServerSlaveNsAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, domain_name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            domain_name: domain_name.into(),
-        }
+        Self { name: name.into(), domain_name: domain_name.into() }
     }
 }
 impl rt::Operation for ServerSlaveNsAddParams {
@@ -818,10 +784,7 @@ pub struct ServerSlaveNsDeleteParams {
 impl ServerSlaveNsDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, domain_name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            domain_name: domain_name.into(),
-        }
+        Self { name: name.into(), domain_name: domain_name.into() }
     }
 }
 impl rt::Operation for ServerSlaveNsDeleteParams {
@@ -969,11 +932,7 @@ impl ServerSnapshotParams {
         storage_name: impl Into<String>,
         image_type: impl Into<SnapshotImageType>,
     ) -> Self {
-        Self {
-            name: name.into(),
-            storage_name: storage_name.into(),
-            image_type: image_type.into(),
-        }
+        Self { name: name.into(), storage_name: storage_name.into(), image_type: image_type.into() }
     }
 }
 impl rt::Operation for ServerSnapshotParams {
@@ -1058,10 +1017,7 @@ impl ServerApi {
         storage_name: impl Into<String>,
         image_type: impl Into<SnapshotImageType>,
     ) -> ServerSnapshotRequest {
-        Call::new(
-            self.client.clone(),
-            ServerSnapshotParams::new(name, storage_name, image_type),
-        )
+        Call::new(self.client.clone(), ServerSnapshotParams::new(name, storage_name, image_type))
     }
 }
 ///The arguments of `server.snapshot_delete`, by the source's names: what [`ServerApi::snapshot_delete`](ServerApi::snapshot_delete) sends, and what `Client::call` decodes from JSON.
@@ -1075,14 +1031,8 @@ pub struct ServerSnapshotDeleteParams {
 }
 impl ServerSnapshotDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        storage_name: impl Into<String>,
-        snapshot_path: impl Into<String>,
-    ) -> Self {
-        Self {
-            storage_name: storage_name.into(),
-            snapshot_path: snapshot_path.into(),
-        }
+    pub fn new(storage_name: impl Into<String>, snapshot_path: impl Into<String>) -> Self {
+        Self { storage_name: storage_name.into(), snapshot_path: snapshot_path.into() }
     }
 }
 impl rt::Operation for ServerSnapshotDeleteParams {
@@ -1148,10 +1098,7 @@ impl ServerApi {
         storage_name: impl Into<String>,
         snapshot_path: impl Into<String>,
     ) -> ServerSnapshotDeleteRequest {
-        Call::new(
-            self.client.clone(),
-            ServerSnapshotDeleteParams::new(storage_name, snapshot_path),
-        )
+        Call::new(self.client.clone(), ServerSnapshotDeleteParams::new(storage_name, snapshot_path))
     }
 }
 ///The arguments of `server.snapshot_list`, by the source's names: what [`ServerApi::snapshot_list`](ServerApi::snapshot_list) sends, and what `Client::call` decodes from JSON.
@@ -1164,9 +1111,7 @@ pub struct ServerSnapshotListParams {
 impl ServerSnapshotListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(storage_name: impl Into<String>) -> Self {
-        Self {
-            storage_name: storage_name.into(),
-        }
+        Self { storage_name: storage_name.into() }
     }
 }
 impl rt::Operation for ServerSnapshotListParams {
@@ -1219,10 +1164,7 @@ impl ServerApi {
     /// * named parameters (form field `parameters`, a JSON object): `storage_name`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Methods"
-    pub fn snapshot_list(
-        &self,
-        storage_name: impl Into<String>,
-    ) -> ServerSnapshotListRequest {
+    pub fn snapshot_list(&self, storage_name: impl Into<String>) -> ServerSnapshotListRequest {
         Call::new(self.client.clone(), ServerSnapshotListParams::new(storage_name))
     }
 }
@@ -1241,17 +1183,8 @@ pub struct ServerUpgradeParams {
 }
 impl ServerUpgradeParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        name: impl Into<String>,
-        new_sku: impl Into<String>,
-        dry_run: bool,
-    ) -> Self {
-        Self {
-            name: name.into(),
-            new_sku: new_sku.into(),
-            dry_run,
-            upgrade_disk: None,
-        }
+    pub fn new(name: impl Into<String>, new_sku: impl Into<String>, dry_run: bool) -> Self {
+        Self { name: name.into(), new_sku: new_sku.into(), dry_run, upgrade_disk: None }
     }
 }
 impl rt::Operation for ServerUpgradeParams {
@@ -1377,10 +1310,7 @@ impl ServerMonitoringApi {
     /// * named parameters (form field `parameters`, a JSON object): `name`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Server Monitoring Methods"
-    pub fn get_policy(
-        &self,
-        name: impl Into<String>,
-    ) -> ServerMonitoringGetPolicyRequest {
+    pub fn get_policy(&self, name: impl Into<String>) -> ServerMonitoringGetPolicyRequest {
         Call::new(self.client.clone(), ServerMonitoringGetPolicyParams::new(name))
     }
 }
@@ -1596,10 +1526,7 @@ pub struct ServerMonitoringRuleDeleteParams {
 impl ServerMonitoringRuleDeleteParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { name: name.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for ServerMonitoringRuleDeleteParams {
@@ -1659,10 +1586,7 @@ impl ServerMonitoringApi {
         name: impl Into<String>,
         rule_id: impl Into<String>,
     ) -> ServerMonitoringRuleDeleteRequest {
-        Call::new(
-            self.client.clone(),
-            ServerMonitoringRuleDeleteParams::new(name, rule_id),
-        )
+        Call::new(self.client.clone(), ServerMonitoringRuleDeleteParams::new(name, rule_id))
     }
 }
 ///The arguments of `server.monitoring.rule_info`, by the source's names: what [`ServerMonitoringApi::rule_info`](ServerMonitoringApi::rule_info) sends, and what `Client::call` decodes from JSON.
@@ -1677,10 +1601,7 @@ pub struct ServerMonitoringRuleInfoParams {
 impl ServerMonitoringRuleInfoParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { name: name.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for ServerMonitoringRuleInfoParams {
@@ -1737,10 +1658,7 @@ impl ServerMonitoringApi {
         name: impl Into<String>,
         rule_id: impl Into<String>,
     ) -> ServerMonitoringRuleInfoRequest {
-        Call::new(
-            self.client.clone(),
-            ServerMonitoringRuleInfoParams::new(name, rule_id),
-        )
+        Call::new(self.client.clone(), ServerMonitoringRuleInfoParams::new(name, rule_id))
     }
 }
 ///The arguments of `server.monitoring.rule_list`, by the source's names: what [`ServerMonitoringApi::rule_list`](ServerMonitoringApi::rule_list) sends, and what `Client::call` decodes from JSON.
@@ -1918,10 +1836,7 @@ impl ServerMonitoringApi {
         name: impl Into<String>,
         rule_id: impl Into<String>,
     ) -> ServerMonitoringRuleUpdateRequest {
-        Call::new(
-            self.client.clone(),
-            ServerMonitoringRuleUpdateParams::new(name, rule_id),
-        )
+        Call::new(self.client.clone(), ServerMonitoringRuleUpdateParams::new(name, rule_id))
     }
 }
 impl ServerMonitoringRuleUpdateRequest {
@@ -1972,12 +1887,7 @@ pub struct ServerMonitoringSetPolicyParams {
 impl ServerMonitoringSetPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, monitoring: bool) -> Self {
-        Self {
-            name: name.into(),
-            monitoring,
-            auto_reboot: None,
-            reminder_emails: None,
-        }
+        Self { name: name.into(), monitoring, auto_reboot: None, reminder_emails: None }
     }
 }
 impl rt::Operation for ServerMonitoringSetPolicyParams {
@@ -2044,10 +1954,7 @@ impl ServerMonitoringApi {
         name: impl Into<String>,
         monitoring: bool,
     ) -> ServerMonitoringSetPolicyRequest {
-        Call::new(
-            self.client.clone(),
-            ServerMonitoringSetPolicyParams::new(name, monitoring),
-        )
+        Call::new(self.client.clone(), ServerMonitoringSetPolicyParams::new(name, monitoring))
     }
 }
 impl ServerMonitoringSetPolicyRequest {
@@ -2129,10 +2036,7 @@ pub struct ServerStatusListParams {
 impl ServerStatusListParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            names: None,
-            statuses: None,
-        }
+        Self { names: None, statuses: None }
     }
 }
 impl rt::Operation for ServerStatusListParams {
@@ -2187,18 +2091,12 @@ impl ServerStatusApi {
 }
 impl ServerStatusListRequest {
     /// The service names of the servers to report on; every live server when not given.
-    pub fn names(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn names(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.params.names = Some(value.into().into_vec());
         self
     }
     /// Report only these statuses.
-    pub fn statuses(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<MonitoringStatus>>,
-    ) -> Self {
+    pub fn statuses(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<MonitoringStatus>>) -> Self {
         self.params.statuses = Some(value.into().into_vec());
         self
     }

@@ -195,10 +195,7 @@ impl ServiceApi {
 }
 impl ServiceListRequest {
     /// The service type or types to list, e.g. `miniserver`, or `["miniserver", "cloudstorage"]`.
-    pub fn r#type(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn r#type(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.params.r#type = Some(value.into().into_vec());
         self
     }
@@ -220,10 +217,7 @@ pub struct ServiceSetNicknameParams {
 impl ServiceSetNicknameParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, nickname: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            nickname: nickname.into(),
-        }
+        Self { name: name.into(), nickname: nickname.into() }
     }
 }
 impl rt::Operation for ServiceSetNicknameParams {

@@ -21,11 +21,7 @@ pub struct VlanAddParams {
 impl VlanAddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, host: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            host: host.into(),
-            primary: None,
-        }
+        Self { name: name.into(), host: host.into(), primary: None }
     }
 }
 impl rt::Operation for VlanAddParams {
@@ -98,11 +94,7 @@ impl VlanApi {
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`, `primary`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
-    pub fn add(
-        &self,
-        name: impl Into<String>,
-        host: impl Into<String>,
-    ) -> VlanAddRequest {
+    pub fn add(&self, name: impl Into<String>, host: impl Into<String>) -> VlanAddRequest {
         Call::new(self.client.clone(), VlanAddParams::new(name, host))
     }
 }
@@ -235,10 +227,7 @@ pub struct VlanRemoveParams {
 impl VlanRemoveParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, host: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            host: host.into(),
-        }
+        Self { name: name.into(), host: host.into() }
     }
 }
 impl rt::Operation for VlanRemoveParams {
@@ -305,11 +294,7 @@ impl VlanApi {
     /// * named parameters (form field `parameters`, a JSON object): `name`, `host`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "VLAN API Methods"
-    pub fn remove(
-        &self,
-        name: impl Into<String>,
-        host: impl Into<String>,
-    ) -> VlanRemoveRequest {
+    pub fn remove(&self, name: impl Into<String>, host: impl Into<String>) -> VlanRemoveRequest {
         Call::new(self.client.clone(), VlanRemoveParams::new(name, host))
     }
 }

@@ -19,10 +19,7 @@ pub struct WebsiteFirewallClearCacheParams {
 impl WebsiteFirewallClearCacheParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(domain: impl Into<String>) -> Self {
-        Self {
-            domain: domain.into(),
-            paths: None,
-        }
+        Self { domain: domain.into(), paths: None }
     }
 }
 impl rt::Operation for WebsiteFirewallClearCacheParams {
@@ -72,19 +69,13 @@ impl WebsiteFirewallApi {
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * returns a job to wait on
     /// * source section: "Website Firewall Methods"
-    pub fn clear_cache(
-        &self,
-        domain: impl Into<String>,
-    ) -> WebsiteFirewallClearCacheRequest {
+    pub fn clear_cache(&self, domain: impl Into<String>) -> WebsiteFirewallClearCacheRequest {
         Call::new(self.client.clone(), WebsiteFirewallClearCacheParams::new(domain))
     }
 }
 impl WebsiteFirewallClearCacheRequest {
     /// The paths to clear, e.g. `/path1.html` and `logo.png`, at most 500 per call; the whole cache is cleared when not given. Must be at most 500 items.
-    pub fn paths(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn paths(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.params.paths = Some(value.into().into_vec());
         self
     }

@@ -25,13 +25,7 @@ pub struct ListFirewallPoliciesParams {
 impl ListFirewallPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListFirewallPoliciesParams {
@@ -102,18 +96,11 @@ impl ListFirewallPoliciesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<FirewallPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_firewall`, by the source's names: what [`Client::get_firewall`](Client::get_firewall) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetFirewallParams {
 impl GetFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-        }
+        Self { firewall_id: firewall_id.into() }
     }
 }
 impl rt::Operation for GetFirewallParams {
@@ -170,9 +155,7 @@ pub struct ListFirewallServersParams {
 impl ListFirewallServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-        }
+        Self { firewall_id: firewall_id.into() }
     }
 }
 impl rt::Operation for ListFirewallServersParams {
@@ -219,10 +202,7 @@ pub struct GetFirewallServerParams {
 impl GetFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>, server_ip_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            server_ip_id: server_ip_id.into(),
-        }
+        Self { firewall_id: firewall_id.into(), server_ip_id: server_ip_id.into() }
     }
 }
 impl rt::Operation for GetFirewallServerParams {
@@ -273,9 +253,7 @@ pub struct ListFirewallPolicyRulesParams {
 impl ListFirewallPolicyRulesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-        }
+        Self { firewall_id: firewall_id.into() }
     }
 }
 impl rt::Operation for ListFirewallPolicyRulesParams {
@@ -322,10 +300,7 @@ pub struct GetFirewallPolicyRuleParams {
 impl GetFirewallPolicyRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { firewall_id: firewall_id.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for GetFirewallPolicyRuleParams {
@@ -377,10 +352,7 @@ impl CreateFirewallPolicyParams {
         firewall_policy: NewFirewallPolicy,
         firewall_policy_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
     ) -> Self {
-        Self {
-            firewall_policy,
-            firewall_policy_rules: firewall_policy_rules.into().into_vec(),
-        }
+        Self { firewall_policy, firewall_policy_rules: firewall_policy_rules.into().into_vec() }
     }
 }
 impl rt::Operation for CreateFirewallPolicyParams {
@@ -526,10 +498,7 @@ impl AttachServerFirewallPolicyParams {
         firewall_id: impl Into<String>,
         server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            server_ips: server_ips.into().into_vec(),
-        }
+        Self { firewall_id: firewall_id.into(), server_ips: server_ips.into().into_vec() }
     }
 }
 impl rt::Operation for AttachServerFirewallPolicyParams {
@@ -579,10 +548,7 @@ impl Client {
         firewall_id: impl Into<String>,
         server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachServerFirewallPolicyRequest {
-        Call::new(
-            self.clone(),
-            AttachServerFirewallPolicyParams::new(firewall_id, server_ips),
-        )
+        Call::new(self.clone(), AttachServerFirewallPolicyParams::new(firewall_id, server_ips))
     }
 }
 ///The arguments of `modify_firewall`, by the source's names: what [`Client::modify_firewall`](Client::modify_firewall) sends, and what `Client::call` decodes from JSON.
@@ -599,11 +565,7 @@ pub struct ModifyFirewallParams {
 impl ModifyFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            name: None,
-            description: None,
-        }
+        Self { firewall_id: firewall_id.into(), name: None, description: None }
     }
 }
 impl rt::Operation for ModifyFirewallParams {
@@ -639,10 +601,7 @@ impl Client {
     /// * JSON body (`Content-Type: application/json`): `name`, `description`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Modify a firewall policy"
-    pub fn modify_firewall(
-        &self,
-        firewall_id: impl Into<String>,
-    ) -> ModifyFirewallRequest {
+    pub fn modify_firewall(&self, firewall_id: impl Into<String>) -> ModifyFirewallRequest {
         Call::new(self.clone(), ModifyFirewallParams::new(firewall_id))
     }
 }
@@ -668,9 +627,7 @@ pub struct DeleteFirewallParams {
 impl DeleteFirewallParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-        }
+        Self { firewall_id: firewall_id.into() }
     }
 }
 impl rt::Operation for DeleteFirewallParams {
@@ -698,10 +655,7 @@ impl Client {
     /// * `DELETE /firewall_policies/{firewall_id}`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Delete a firewall policy"
-    pub fn delete_firewall(
-        &self,
-        firewall_id: impl Into<String>,
-    ) -> DeleteFirewallRequest {
+    pub fn delete_firewall(&self, firewall_id: impl Into<String>) -> DeleteFirewallRequest {
         Call::new(self.clone(), DeleteFirewallParams::new(firewall_id))
     }
 }
@@ -717,10 +671,7 @@ pub struct RemoveFirewallRuleParams {
 impl RemoveFirewallRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { firewall_id: firewall_id.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for RemoveFirewallRuleParams {
@@ -769,10 +720,7 @@ pub struct RemoveFirewallServerParams {
 impl RemoveFirewallServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(firewall_id: impl Into<String>, server_ip_id: impl Into<String>) -> Self {
-        Self {
-            firewall_id: firewall_id.into(),
-            server_ip_id: server_ip_id.into(),
-        }
+        Self { firewall_id: firewall_id.into(), server_ip_id: server_ip_id.into() }
     }
 }
 impl rt::Operation for RemoveFirewallServerParams {
@@ -811,10 +759,7 @@ impl Client {
         firewall_id: impl Into<String>,
         server_ip_id: impl Into<String>,
     ) -> RemoveFirewallServerRequest {
-        Call::new(
-            self.clone(),
-            RemoveFirewallServerParams::new(firewall_id, server_ip_id),
-        )
+        Call::new(self.clone(), RemoveFirewallServerParams::new(firewall_id, server_ip_id))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

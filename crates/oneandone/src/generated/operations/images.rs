@@ -25,13 +25,7 @@ pub struct ListImagesParams {
 impl ListImagesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListImagesParams {
@@ -102,18 +96,11 @@ impl ListImagesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<Image, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_image`, by the source's names: what [`Client::get_image`](Client::get_image) sends, and what `Client::call` decodes from JSON.
@@ -234,12 +221,7 @@ pub struct ModifyImageParams {
 impl ModifyImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(image_id: impl Into<String>) -> Self {
-        Self {
-            image_id: image_id.into(),
-            name: None,
-            description: None,
-            frequency: None,
-        }
+        Self { image_id: image_id.into(), name: None, description: None, frequency: None }
     }
 }
 impl rt::Operation for ModifyImageParams {

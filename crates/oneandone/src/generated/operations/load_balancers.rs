@@ -25,13 +25,7 @@ pub struct ListLoadBalancersParams {
 impl ListLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListLoadBalancersParams {
@@ -102,18 +96,11 @@ impl ListLoadBalancersRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<LoadBalancer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_load_balancer`, by the source's names: what [`Client::get_load_balancer`](Client::get_load_balancer) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetLoadBalancerParams {
 impl GetLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into() }
     }
 }
 impl rt::Operation for GetLoadBalancerParams {
@@ -156,10 +141,7 @@ impl Client {
     /// * `GET /load_balancers/{load_balancer_id}`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a single load balancer"
-    pub fn get_load_balancer(
-        &self,
-        load_balancer_id: impl Into<String>,
-    ) -> GetLoadBalancerRequest {
+    pub fn get_load_balancer(&self, load_balancer_id: impl Into<String>) -> GetLoadBalancerRequest {
         Call::new(self.clone(), GetLoadBalancerParams::new(load_balancer_id))
     }
 }
@@ -173,9 +155,7 @@ pub struct ListLoadBalancerServersParams {
 impl ListLoadBalancerServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into() }
     }
 }
 impl rt::Operation for ListLoadBalancerServersParams {
@@ -221,14 +201,8 @@ pub struct GetLoadBalancerServerParams {
 }
 impl GetLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        server_ip_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-            server_ip_id: server_ip_id.into(),
-        }
+    pub fn new(load_balancer_id: impl Into<String>, server_ip_id: impl Into<String>) -> Self {
+        Self { load_balancer_id: load_balancer_id.into(), server_ip_id: server_ip_id.into() }
     }
 }
 impl rt::Operation for GetLoadBalancerServerParams {
@@ -266,10 +240,7 @@ impl Client {
         load_balancer_id: impl Into<String>,
         server_ip_id: impl Into<String>,
     ) -> GetLoadBalancerServerRequest {
-        Call::new(
-            self.clone(),
-            GetLoadBalancerServerParams::new(load_balancer_id, server_ip_id),
-        )
+        Call::new(self.clone(), GetLoadBalancerServerParams::new(load_balancer_id, server_ip_id))
     }
 }
 ///The arguments of `load_balancer_rules`, by the source's names: what [`Client::load_balancer_rules`](Client::load_balancer_rules) sends, and what `Client::call` decodes from JSON.
@@ -282,9 +253,7 @@ pub struct LoadBalancerRulesParams {
 impl LoadBalancerRulesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into() }
     }
 }
 impl rt::Operation for LoadBalancerRulesParams {
@@ -331,10 +300,7 @@ pub struct GetLoadBalancerRuleParams {
 impl GetLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for GetLoadBalancerRuleParams {
@@ -368,10 +334,7 @@ impl Client {
         load_balancer_id: impl Into<String>,
         rule_id: impl Into<String>,
     ) -> GetLoadBalancerRuleRequest {
-        Call::new(
-            self.clone(),
-            GetLoadBalancerRuleParams::new(load_balancer_id, rule_id),
-        )
+        Call::new(self.clone(), GetLoadBalancerRuleParams::new(load_balancer_id, rule_id))
     }
 }
 ///The arguments of `create_load_balancer`, by the source's names: what [`Client::create_load_balancer`](Client::create_load_balancer) sends, and what `Client::call` decodes from JSON.
@@ -387,14 +350,9 @@ impl CreateLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         load_balancer: NewLoadBalancer,
-        load_balancer_rules: impl Into<
-            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
-        >,
+        load_balancer_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>>,
     ) -> Self {
-        Self {
-            load_balancer,
-            load_balancer_rules: load_balancer_rules.into().into_vec(),
-        }
+        Self { load_balancer, load_balancer_rules: load_balancer_rules.into().into_vec() }
     }
 }
 impl rt::Operation for CreateLoadBalancerParams {
@@ -454,14 +412,9 @@ impl Client {
     pub fn create_load_balancer(
         &self,
         load_balancer: NewLoadBalancer,
-        load_balancer_rules: impl Into<
-            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
-        >,
+        load_balancer_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>>,
     ) -> CreateLoadBalancerRequest {
-        Call::new(
-            self.clone(),
-            CreateLoadBalancerParams::new(load_balancer, load_balancer_rules),
-        )
+        Call::new(self.clone(), CreateLoadBalancerParams::new(load_balancer, load_balancer_rules))
     }
 }
 ///The arguments of `attach_load_balancer_server`, by the source's names: what [`Client::attach_load_balancer_server`](Client::attach_load_balancer_server) sends, and what `Client::call` decodes from JSON.
@@ -479,10 +432,7 @@ impl AttachLoadBalancerServerParams {
         load_balancer_id: impl Into<String>,
         server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-            server_ips: server_ips.into().into_vec(),
-        }
+        Self { load_balancer_id: load_balancer_id.into(), server_ips: server_ips.into().into_vec() }
     }
 }
 impl rt::Operation for AttachLoadBalancerServerParams {
@@ -532,10 +482,7 @@ impl Client {
         load_balancer_id: impl Into<String>,
         server_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> AttachLoadBalancerServerRequest {
-        Call::new(
-            self.clone(),
-            AttachLoadBalancerServerParams::new(load_balancer_id, server_ips),
-        )
+        Call::new(self.clone(), AttachLoadBalancerServerParams::new(load_balancer_id, server_ips))
     }
 }
 ///The arguments of `add_load_balancer_rule`, by the source's names: what [`Client::add_load_balancer_rule`](Client::add_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
@@ -551,9 +498,7 @@ impl AddLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(
         load_balancer_id: impl Into<String>,
-        load_balancer_rules: impl Into<
-            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
-        >,
+        load_balancer_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>>,
     ) -> Self {
         Self {
             load_balancer_id: load_balancer_id.into(),
@@ -605,9 +550,7 @@ impl Client {
     pub fn add_load_balancer_rule(
         &self,
         load_balancer_id: impl Into<String>,
-        load_balancer_rules: impl Into<
-            cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>,
-        >,
+        load_balancer_rules: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancerRule>>,
     ) -> AddLoadBalancerRuleRequest {
         Call::new(
             self.clone(),
@@ -796,9 +739,7 @@ pub struct DeleteLoadBalancerParams {
 impl DeleteLoadBalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into() }
     }
 }
 impl rt::Operation for DeleteLoadBalancerParams {
@@ -844,14 +785,8 @@ pub struct RemoveLoadBalancerServerParams {
 }
 impl RemoveLoadBalancerServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        load_balancer_id: impl Into<String>,
-        server_ip_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-            server_ip_id: server_ip_id.into(),
-        }
+    pub fn new(load_balancer_id: impl Into<String>, server_ip_id: impl Into<String>) -> Self {
+        Self { load_balancer_id: load_balancer_id.into(), server_ip_id: server_ip_id.into() }
     }
 }
 impl rt::Operation for RemoveLoadBalancerServerParams {
@@ -889,10 +824,7 @@ impl Client {
         load_balancer_id: impl Into<String>,
         server_ip_id: impl Into<String>,
     ) -> RemoveLoadBalancerServerRequest {
-        Call::new(
-            self.clone(),
-            RemoveLoadBalancerServerParams::new(load_balancer_id, server_ip_id),
-        )
+        Call::new(self.clone(), RemoveLoadBalancerServerParams::new(load_balancer_id, server_ip_id))
     }
 }
 ///The arguments of `remove_load_balancer_rule`, by the source's names: what [`Client::remove_load_balancer_rule`](Client::remove_load_balancer_rule) sends, and what `Client::call` decodes from JSON.
@@ -907,10 +839,7 @@ pub struct RemoveLoadBalancerRuleParams {
 impl RemoveLoadBalancerRuleParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(load_balancer_id: impl Into<String>, rule_id: impl Into<String>) -> Self {
-        Self {
-            load_balancer_id: load_balancer_id.into(),
-            rule_id: rule_id.into(),
-        }
+        Self { load_balancer_id: load_balancer_id.into(), rule_id: rule_id.into() }
     }
 }
 impl rt::Operation for RemoveLoadBalancerRuleParams {
@@ -944,10 +873,7 @@ impl Client {
         load_balancer_id: impl Into<String>,
         rule_id: impl Into<String>,
     ) -> RemoveLoadBalancerRuleRequest {
-        Call::new(
-            self.clone(),
-            RemoveLoadBalancerRuleParams::new(load_balancer_id, rule_id),
-        )
+        Call::new(self.clone(), RemoveLoadBalancerRuleParams::new(load_balancer_id, rule_id))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

@@ -159,18 +159,11 @@ impl ListLogsRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<Log, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_log`, by the source's names: what [`Client::get_log`](Client::get_log) sends, and what `Client::call` decodes from JSON.

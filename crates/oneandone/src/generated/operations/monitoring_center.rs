@@ -25,13 +25,7 @@ pub struct ListServerUsagesParams {
 impl ListServerUsagesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListServerUsagesParams {
@@ -102,18 +96,11 @@ impl ListServerUsagesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoredServer, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_usage`, by the source's names: what [`Client::get_usage`](Client::get_usage) sends, and what `Client::call` decodes from JSON.
@@ -132,12 +119,7 @@ pub struct GetUsageParams {
 impl GetUsageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            period: None,
-            start_date: None,
-            end_date: None,
-        }
+        Self { server_id: server_id.into(), period: None, start_date: None, end_date: None }
     }
 }
 impl rt::Operation for GetUsageParams {

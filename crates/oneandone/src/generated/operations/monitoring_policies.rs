@@ -25,13 +25,7 @@ pub struct ListMonitoringPoliciesParams {
 impl ListMonitoringPoliciesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListMonitoringPoliciesParams {
@@ -102,18 +96,11 @@ impl ListMonitoringPoliciesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<MonitoringPolicy, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_monitoring_policy`, by the source's names: what [`Client::get_monitoring_policy`](Client::get_monitoring_policy) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetMonitoringPolicyParams {
 impl GetMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into() }
     }
 }
 impl rt::Operation for GetMonitoringPolicyParams {
@@ -173,9 +158,7 @@ pub struct ListMonitoringPolicyPortsParams {
 impl ListMonitoringPolicyPortsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into() }
     }
 }
 impl rt::Operation for ListMonitoringPolicyPortsParams {
@@ -207,10 +190,7 @@ impl Client {
         &self,
         monitoring_policy_id: impl Into<String>,
     ) -> ListMonitoringPolicyPortsRequest {
-        Call::new(
-            self.clone(),
-            ListMonitoringPolicyPortsParams::new(monitoring_policy_id),
-        )
+        Call::new(self.clone(), ListMonitoringPolicyPortsParams::new(monitoring_policy_id))
     }
 }
 ///The arguments of `get_monitoring_policy_port`, by the source's names: what [`Client::get_monitoring_policy_port`](Client::get_monitoring_policy_port) sends, and what `Client::call` decodes from JSON.
@@ -224,14 +204,8 @@ pub struct GetMonitoringPolicyPortParams {
 }
 impl GetMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        port_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            port_id: port_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, port_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), port_id: port_id.into() }
     }
 }
 impl rt::Operation for GetMonitoringPolicyPortParams {
@@ -265,10 +239,7 @@ impl Client {
         monitoring_policy_id: impl Into<String>,
         port_id: impl Into<String>,
     ) -> GetMonitoringPolicyPortRequest {
-        Call::new(
-            self.clone(),
-            GetMonitoringPolicyPortParams::new(monitoring_policy_id, port_id),
-        )
+        Call::new(self.clone(), GetMonitoringPolicyPortParams::new(monitoring_policy_id, port_id))
     }
 }
 ///The arguments of `list_monitoring_policy_processes`, by the source's names: what [`Client::list_monitoring_policy_processes`](Client::list_monitoring_policy_processes) sends, and what `Client::call` decodes from JSON.
@@ -281,9 +252,7 @@ pub struct ListMonitoringPolicyProcessesParams {
 impl ListMonitoringPolicyProcessesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into() }
     }
 }
 impl rt::Operation for ListMonitoringPolicyProcessesParams {
@@ -298,9 +267,7 @@ impl rt::Operation for ListMonitoringPolicyProcessesParams {
     }
 }
 ///A `list_monitoring_policy_processes` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type ListMonitoringPolicyProcessesRequest = Call<
-    ListMonitoringPolicyProcessesParams,
->;
+pub type ListMonitoringPolicyProcessesRequest = Call<ListMonitoringPolicyProcessesParams>;
 impl Client {
     /// Lists the processes a monitoring policy watches.
     ///
@@ -317,10 +284,7 @@ impl Client {
         &self,
         monitoring_policy_id: impl Into<String>,
     ) -> ListMonitoringPolicyProcessesRequest {
-        Call::new(
-            self.clone(),
-            ListMonitoringPolicyProcessesParams::new(monitoring_policy_id),
-        )
+        Call::new(self.clone(), ListMonitoringPolicyProcessesParams::new(monitoring_policy_id))
     }
 }
 ///The arguments of `get_monitoring_policy_process`, by the source's names: what [`Client::get_monitoring_policy_process`](Client::get_monitoring_policy_process) sends, and what `Client::call` decodes from JSON.
@@ -334,14 +298,8 @@ pub struct GetMonitoringPolicyProcessParams {
 }
 impl GetMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        process_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            process_id: process_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, process_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), process_id: process_id.into() }
     }
 }
 impl rt::Operation for GetMonitoringPolicyProcessParams {
@@ -391,9 +349,7 @@ pub struct ListMonitoringPolicyServersParams {
 impl ListMonitoringPolicyServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into() }
     }
 }
 impl rt::Operation for ListMonitoringPolicyServersParams {
@@ -425,10 +381,7 @@ impl Client {
         &self,
         monitoring_policy_id: impl Into<String>,
     ) -> ListMonitoringPolicyServersRequest {
-        Call::new(
-            self.clone(),
-            ListMonitoringPolicyServersParams::new(monitoring_policy_id),
-        )
+        Call::new(self.clone(), ListMonitoringPolicyServersParams::new(monitoring_policy_id))
     }
 }
 ///The arguments of `get_monitoring_policy_server`, by the source's names: what [`Client::get_monitoring_policy_server`](Client::get_monitoring_policy_server) sends, and what `Client::call` decodes from JSON.
@@ -442,14 +395,8 @@ pub struct GetMonitoringPolicyServerParams {
 }
 impl GetMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetMonitoringPolicyServerParams {
@@ -587,12 +534,7 @@ impl Client {
     ) -> CreateMonitoringPolicyRequest {
         Call::new(
             self.clone(),
-            CreateMonitoringPolicyParams::new(
-                monitoring_policy,
-                thresholds,
-                ports,
-                processes,
-            ),
+            CreateMonitoringPolicyParams::new(monitoring_policy, thresholds, ports, processes),
         )
     }
 }
@@ -611,10 +553,7 @@ impl AddPortParams {
         monitoring_policy_id: impl Into<String>,
         ports: impl Into<cloud_sdks_runtime::OneOrMany<NewMonitoringPort>>,
     ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            ports: ports.into().into_vec(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into(), ports: ports.into().into_vec() }
     }
 }
 impl rt::Operation for AddPortParams {
@@ -927,11 +866,7 @@ impl ModifyPortParams {
         port_id: impl Into<String>,
         port: MonitoringPortUpdate,
     ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            port_id: port_id.into(),
-            port,
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into(), port_id: port_id.into(), port }
     }
 }
 impl rt::Operation for ModifyPortParams {
@@ -986,10 +921,7 @@ impl Client {
         port_id: impl Into<String>,
         port: MonitoringPortUpdate,
     ) -> ModifyPortRequest {
-        Call::new(
-            self.clone(),
-            ModifyPortParams::new(monitoring_policy_id, port_id, port),
-        )
+        Call::new(self.clone(), ModifyPortParams::new(monitoring_policy_id, port_id, port))
     }
 }
 ///The arguments of `modify_process`, by the source's names: what [`Client::modify_process`](Client::modify_process) sends, and what `Client::call` decodes from JSON.
@@ -1069,10 +1001,7 @@ impl Client {
         process_id: impl Into<String>,
         process: MonitoringProcessUpdate,
     ) -> ModifyProcessRequest {
-        Call::new(
-            self.clone(),
-            ModifyProcessParams::new(monitoring_policy_id, process_id, process),
-        )
+        Call::new(self.clone(), ModifyProcessParams::new(monitoring_policy_id, process_id, process))
     }
 }
 ///The arguments of `delete_monitoring_policy`, by the source's names: what [`Client::delete_monitoring_policy`](Client::delete_monitoring_policy) sends, and what `Client::call` decodes from JSON.
@@ -1085,9 +1014,7 @@ pub struct DeleteMonitoringPolicyParams {
 impl DeleteMonitoringPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(monitoring_policy_id: impl Into<String>) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-        }
+        Self { monitoring_policy_id: monitoring_policy_id.into() }
     }
 }
 impl rt::Operation for DeleteMonitoringPolicyParams {
@@ -1133,14 +1060,8 @@ pub struct DeleteMonitoringPolicyPortParams {
 }
 impl DeleteMonitoringPolicyPortParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        port_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            port_id: port_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, port_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), port_id: port_id.into() }
     }
 }
 impl rt::Operation for DeleteMonitoringPolicyPortParams {
@@ -1191,14 +1112,8 @@ pub struct DeleteMonitoringPolicyProcessParams {
 }
 impl DeleteMonitoringPolicyProcessParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        process_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            process_id: process_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, process_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), process_id: process_id.into() }
     }
 }
 impl rt::Operation for DeleteMonitoringPolicyProcessParams {
@@ -1213,9 +1128,7 @@ impl rt::Operation for DeleteMonitoringPolicyProcessParams {
     }
 }
 ///A `delete_monitoring_policy_process` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).
-pub type DeleteMonitoringPolicyProcessRequest = Call<
-    DeleteMonitoringPolicyProcessParams,
->;
+pub type DeleteMonitoringPolicyProcessRequest = Call<DeleteMonitoringPolicyProcessParams>;
 impl Client {
     /// Stops a monitoring policy from watching a process.
     ///
@@ -1251,14 +1164,8 @@ pub struct DetachMonitoringPolicyServerParams {
 }
 impl DetachMonitoringPolicyServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        monitoring_policy_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            monitoring_policy_id: monitoring_policy_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(monitoring_policy_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { monitoring_policy_id: monitoring_policy_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for DetachMonitoringPolicyServerParams {

@@ -25,13 +25,7 @@ pub struct ListPrivateNetworksParams {
 impl ListPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListPrivateNetworksParams {
@@ -102,18 +96,11 @@ impl ListPrivateNetworksRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<PrivateNetwork, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_private_network`, by the source's names: what [`Client::get_private_network`](Client::get_private_network) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetPrivateNetworkParams {
 impl GetPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
-        Self {
-            private_network_id: private_network_id.into(),
-        }
+        Self { private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for GetPrivateNetworkParams {
@@ -173,9 +158,7 @@ pub struct ListPrivateNetworkServersParams {
 impl ListPrivateNetworkServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
-        Self {
-            private_network_id: private_network_id.into(),
-        }
+        Self { private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for ListPrivateNetworkServersParams {
@@ -221,14 +204,8 @@ pub struct GetPrivateNetworkServerParams {
 }
 impl GetPrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        private_network_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            private_network_id: private_network_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(private_network_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { private_network_id: private_network_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetPrivateNetworkServerParams {
@@ -262,10 +239,7 @@ impl Client {
         private_network_id: impl Into<String>,
         server_id: impl Into<String>,
     ) -> GetPrivateNetworkServerRequest {
-        Call::new(
-            self.clone(),
-            GetPrivateNetworkServerParams::new(private_network_id, server_id),
-        )
+        Call::new(self.clone(), GetPrivateNetworkServerParams::new(private_network_id, server_id))
     }
 }
 ///The arguments of `create_private_network`, by the source's names: what [`Client::create_private_network`](Client::create_private_network) sends, and what `Client::call` decodes from JSON.
@@ -500,9 +474,7 @@ pub struct DeletePrivateNetworkParams {
 impl DeletePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(private_network_id: impl Into<String>) -> Self {
-        Self {
-            private_network_id: private_network_id.into(),
-        }
+        Self { private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for DeletePrivateNetworkParams {
@@ -548,14 +520,8 @@ pub struct RemovePrivateNetworkServerParams {
 }
 impl RemovePrivateNetworkServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        private_network_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            private_network_id: private_network_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(private_network_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { private_network_id: private_network_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for RemovePrivateNetworkServerParams {

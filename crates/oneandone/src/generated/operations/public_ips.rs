@@ -25,13 +25,7 @@ pub struct ListPublicIpsParams {
 impl ListPublicIpsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListPublicIpsParams {
@@ -102,18 +96,11 @@ impl ListPublicIpsRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<PublicIp, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_public_ip`, by the source's names: what [`Client::get_public_ip`](Client::get_public_ip) sends, and what `Client::call` decodes from JSON.
@@ -170,10 +157,7 @@ pub struct CreatePublicIpParams {
 impl CreatePublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            reverse_dns: None,
-            ip_type: None,
-        }
+        Self { reverse_dns: None, ip_type: None }
     }
 }
 impl rt::Operation for CreatePublicIpParams {
@@ -243,10 +227,7 @@ pub struct ModifyPublicIpParams {
 impl ModifyPublicIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ip_id: impl Into<String>) -> Self {
-        Self {
-            ip_id: ip_id.into(),
-            reverse_dns: None,
-        }
+        Self { ip_id: ip_id.into(), reverse_dns: None }
     }
 }
 impl rt::Operation for ModifyPublicIpParams {

@@ -25,13 +25,7 @@ pub struct ListAppliancesParams {
 impl ListAppliancesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListAppliancesParams {
@@ -102,18 +96,11 @@ impl ListAppliancesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<ServerAppliance, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_appliance`, by the source's names: what [`Client::get_appliance`](Client::get_appliance) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetApplianceParams {
 impl GetApplianceParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(appliance_id: impl Into<String>) -> Self {
-        Self {
-            appliance_id: appliance_id.into(),
-        }
+        Self { appliance_id: appliance_id.into() }
     }
 }
 impl rt::Operation for GetApplianceParams {

@@ -25,13 +25,7 @@ pub struct ListServersParams {
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListServersParams {
@@ -104,18 +98,11 @@ impl ListServersRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<ServerSummary, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_server`, by the source's names: what [`Client::get_server`](Client::get_server) sends, and what `Client::call` decodes from JSON.
@@ -128,9 +115,7 @@ pub struct GetServerParams {
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetServerParams {
@@ -213,9 +198,7 @@ pub struct GetFixedServerParams {
 impl GetFixedServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(fixed_server_id: impl Into<String>) -> Self {
-        Self {
-            fixed_server_id: fixed_server_id.into(),
-        }
+        Self { fixed_server_id: fixed_server_id.into() }
     }
 }
 impl rt::Operation for GetFixedServerParams {
@@ -243,10 +226,7 @@ impl Client {
     /// * `GET /servers/fixed_instance_sizes/{fixed_server_id}`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a fixed server flavor"
-    pub fn get_fixed_server(
-        &self,
-        fixed_server_id: impl Into<String>,
-    ) -> GetFixedServerRequest {
+    pub fn get_fixed_server(&self, fixed_server_id: impl Into<String>) -> GetFixedServerRequest {
         Call::new(self.clone(), GetFixedServerParams::new(fixed_server_id))
     }
 }
@@ -260,9 +240,7 @@ pub struct GetServerHardwareParams {
 impl GetServerHardwareParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetServerHardwareParams {
@@ -290,10 +268,7 @@ impl Client {
     /// * `GET /servers/{server_id}/hardware`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's hardware"
-    pub fn get_server_hardware(
-        &self,
-        server_id: impl Into<String>,
-    ) -> GetServerHardwareRequest {
+    pub fn get_server_hardware(&self, server_id: impl Into<String>) -> GetServerHardwareRequest {
         Call::new(self.clone(), GetServerHardwareParams::new(server_id))
     }
 }
@@ -307,9 +282,7 @@ pub struct ListServerHddsParams {
 impl ListServerHddsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for ListServerHddsParams {
@@ -337,10 +310,7 @@ impl Client {
     /// * `GET /servers/{server_id}/hardware/hdds`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List a server's HDDs"
-    pub fn list_server_hdds(
-        &self,
-        server_id: impl Into<String>,
-    ) -> ListServerHddsRequest {
+    pub fn list_server_hdds(&self, server_id: impl Into<String>) -> ListServerHddsRequest {
         Call::new(self.clone(), ListServerHddsParams::new(server_id))
     }
 }
@@ -356,10 +326,7 @@ pub struct GetServerHddParams {
 impl GetServerHddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, hdd_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            hdd_id: hdd_id.into(),
-        }
+        Self { server_id: server_id.into(), hdd_id: hdd_id.into() }
     }
 }
 impl rt::Operation for GetServerHddParams {
@@ -406,9 +373,7 @@ pub struct GetServerImageParams {
 impl GetServerImageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetServerImageParams {
@@ -436,10 +401,7 @@ impl Client {
     /// * `GET /servers/{server_id}/image`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's image"
-    pub fn get_server_image(
-        &self,
-        server_id: impl Into<String>,
-    ) -> GetServerImageRequest {
+    pub fn get_server_image(&self, server_id: impl Into<String>) -> GetServerImageRequest {
         Call::new(self.clone(), GetServerImageParams::new(server_id))
     }
 }
@@ -453,9 +415,7 @@ pub struct ListServerIpsParams {
 impl ListServerIpsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for ListServerIpsParams {
@@ -499,10 +459,7 @@ pub struct GetServerIpParams {
 impl GetServerIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into() }
     }
 }
 impl rt::Operation for GetServerIpParams {
@@ -551,10 +508,7 @@ pub struct ListIpFirewallPolicyParams {
 impl ListIpFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into() }
     }
 }
 impl rt::Operation for ListIpFirewallPolicyParams {
@@ -606,10 +560,7 @@ pub struct ListIpLoadBalancersParams {
 impl ListIpLoadBalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into() }
     }
 }
 impl rt::Operation for ListIpLoadBalancersParams {
@@ -656,9 +607,7 @@ pub struct GetServerStatusParams {
 impl GetServerStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetServerStatusParams {
@@ -688,10 +637,7 @@ impl Client {
     /// * `GET /servers/{server_id}/status`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve information about a server's status"
-    pub fn get_server_status(
-        &self,
-        server_id: impl Into<String>,
-    ) -> GetServerStatusRequest {
+    pub fn get_server_status(&self, server_id: impl Into<String>) -> GetServerStatusRequest {
         Call::new(self.clone(), GetServerStatusParams::new(server_id))
     }
 }
@@ -705,9 +651,7 @@ pub struct GetServerDvdParams {
 impl GetServerDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetServerDvdParams {
@@ -749,9 +693,7 @@ pub struct ListServerPrivateNetworksParams {
 impl ListServerPrivateNetworksParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for ListServerPrivateNetworksParams {
@@ -797,14 +739,8 @@ pub struct PrivateNetworkInfoParams {
 }
 impl PrivateNetworkInfoParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        server_id: impl Into<String>,
-        private_network_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            private_network_id: private_network_id.into(),
-        }
+    pub fn new(server_id: impl Into<String>, private_network_id: impl Into<String>) -> Self {
+        Self { server_id: server_id.into(), private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for PrivateNetworkInfoParams {
@@ -838,10 +774,7 @@ impl Client {
         server_id: impl Into<String>,
         private_network_id: impl Into<String>,
     ) -> PrivateNetworkInfoRequest {
-        Call::new(
-            self.clone(),
-            PrivateNetworkInfoParams::new(server_id, private_network_id),
-        )
+        Call::new(self.clone(), PrivateNetworkInfoParams::new(server_id, private_network_id))
     }
 }
 ///The arguments of `list_server_snapshots`, by the source's names: what [`Client::list_server_snapshots`](Client::list_server_snapshots) sends, and what `Client::call` decodes from JSON.
@@ -854,9 +787,7 @@ pub struct ListServerSnapshotsParams {
 impl ListServerSnapshotsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for ListServerSnapshotsParams {
@@ -906,14 +837,8 @@ pub struct CreateServerParams {
 }
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        server: NewServer,
-        hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
-    ) -> Self {
-        Self {
-            server,
-            hdds: hdds.into().into_vec(),
-        }
+    pub fn new(server: NewServer, hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>) -> Self {
+        Self { server, hdds: hdds.into().into_vec() }
     }
 }
 impl rt::Operation for CreateServerParams {
@@ -996,10 +921,7 @@ impl AddHddParams {
         server_id: impl Into<String>,
         hdds: impl Into<cloud_sdks_runtime::OneOrMany<NewHdd>>,
     ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            hdds: hdds.into().into_vec(),
-        }
+        Self { server_id: server_id.into(), hdds: hdds.into().into_vec() }
     }
 }
 impl rt::Operation for AddHddParams {
@@ -1071,10 +993,7 @@ pub struct AddNewIpParams {
 impl AddNewIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_type: None,
-        }
+        Self { server_id: server_id.into(), ip_type: None }
     }
 }
 impl rt::Operation for AddNewIpParams {
@@ -1190,10 +1109,7 @@ impl Client {
         ip_id: impl Into<String>,
         load_balancer_id: impl Into<String>,
     ) -> AddLoadBalancerRequest {
-        Call::new(
-            self.clone(),
-            AddLoadBalancerParams::new(server_id, ip_id, load_balancer_id),
-        )
+        Call::new(self.clone(), AddLoadBalancerParams::new(server_id, ip_id, load_balancer_id))
     }
 }
 ///The arguments of `assign_private_network`, by the source's names: what [`Client::assign_private_network`](Client::assign_private_network) sends, and what `Client::call` decodes from JSON.
@@ -1207,14 +1123,8 @@ pub struct AssignPrivateNetworkParams {
 }
 impl AssignPrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        server_id: impl Into<String>,
-        private_network_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            private_network_id: private_network_id.into(),
-        }
+    pub fn new(server_id: impl Into<String>, private_network_id: impl Into<String>) -> Self {
+        Self { server_id: server_id.into(), private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for AssignPrivateNetworkParams {
@@ -1253,10 +1163,7 @@ impl Client {
         server_id: impl Into<String>,
         private_network_id: impl Into<String>,
     ) -> AssignPrivateNetworkRequest {
-        Call::new(
-            self.clone(),
-            AssignPrivateNetworkParams::new(server_id, private_network_id),
-        )
+        Call::new(self.clone(), AssignPrivateNetworkParams::new(server_id, private_network_id))
     }
 }
 ///The arguments of `create_snapshot`, by the source's names: what [`Client::create_snapshot`](Client::create_snapshot) sends, and what `Client::call` decodes from JSON.
@@ -1269,9 +1176,7 @@ pub struct CreateSnapshotParams {
 impl CreateSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for CreateSnapshotParams {
@@ -1301,10 +1206,7 @@ impl Client {
     /// * `POST /servers/{server_id}/snapshots`
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Create a snapshot"
-    pub fn create_snapshot(
-        &self,
-        server_id: impl Into<String>,
-    ) -> CreateSnapshotRequest {
+    pub fn create_snapshot(&self, server_id: impl Into<String>) -> CreateSnapshotRequest {
         Call::new(self.clone(), CreateSnapshotParams::new(server_id))
     }
 }
@@ -1320,10 +1222,7 @@ pub struct CloneServerParams {
 impl CloneServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            name: name.into(),
-        }
+        Self { server_id: server_id.into(), name: name.into() }
     }
 }
 impl rt::Operation for CloneServerParams {
@@ -1377,11 +1276,7 @@ pub struct ModifyServerParams {
 impl ModifyServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, name: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            name: name.into(),
-            description: None,
-        }
+        Self { server_id: server_id.into(), name: name.into(), description: None }
     }
 }
 impl rt::Operation for ModifyServerParams {
@@ -1542,16 +1437,8 @@ pub struct ModifyHddParams {
 }
 impl ModifyHddParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        server_id: impl Into<String>,
-        hdd_id: impl Into<String>,
-        size: i64,
-    ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            hdd_id: hdd_id.into(),
-            size,
-        }
+    pub fn new(server_id: impl Into<String>, hdd_id: impl Into<String>, size: i64) -> Self {
+        Self { server_id: server_id.into(), hdd_id: hdd_id.into(), size }
     }
 }
 impl rt::Operation for ModifyHddParams {
@@ -1625,11 +1512,7 @@ impl AddFirewallPolicyParams {
         ip_id: impl Into<String>,
         firewall_id: impl Into<String>,
     ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-            firewall_id: firewall_id.into(),
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into(), firewall_id: firewall_id.into() }
     }
 }
 impl rt::Operation for AddFirewallPolicyParams {
@@ -1666,10 +1549,7 @@ impl Client {
         ip_id: impl Into<String>,
         firewall_id: impl Into<String>,
     ) -> AddFirewallPolicyRequest {
-        Call::new(
-            self.clone(),
-            AddFirewallPolicyParams::new(server_id, ip_id, firewall_id),
-        )
+        Call::new(self.clone(), AddFirewallPolicyParams::new(server_id, ip_id, firewall_id))
     }
 }
 ///The arguments of `modify_server_status`, by the source's names: what [`Client::modify_server_status`](Client::modify_server_status) sends, and what `Client::call` decodes from JSON.
@@ -1690,11 +1570,7 @@ impl ModifyServerStatusParams {
         action: impl Into<ServerAction>,
         method: impl Into<ServerActionMethod>,
     ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            action: action.into(),
-            method: method.into(),
-        }
+        Self { server_id: server_id.into(), action: action.into(), method: method.into() }
     }
 }
 impl rt::Operation for ModifyServerStatusParams {
@@ -1774,10 +1650,7 @@ pub struct LoadDvdParams {
 impl LoadDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, dvd_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            dvd_id: dvd_id.into(),
-        }
+        Self { server_id: server_id.into(), dvd_id: dvd_id.into() }
     }
 }
 impl rt::Operation for LoadDvdParams {
@@ -1827,10 +1700,7 @@ pub struct RestoreSnapshotParams {
 impl RestoreSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            snapshot_id: snapshot_id.into(),
-        }
+        Self { server_id: server_id.into(), snapshot_id: snapshot_id.into() }
     }
 }
 impl rt::Operation for RestoreSnapshotParams {
@@ -1975,10 +1845,7 @@ pub struct DeleteServerParams {
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            keep_ips: None,
-        }
+        Self { server_id: server_id.into(), keep_ips: None }
     }
 }
 impl rt::Operation for DeleteServerParams {
@@ -2043,10 +1910,7 @@ pub struct RemoveHddParams {
 impl RemoveHddParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, hdd_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            hdd_id: hdd_id.into(),
-        }
+        Self { server_id: server_id.into(), hdd_id: hdd_id.into() }
     }
 }
 impl rt::Operation for RemoveHddParams {
@@ -2101,11 +1965,7 @@ pub struct RemoveIpParams {
 impl RemoveIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-            keep_ip: None,
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into(), keep_ip: None }
     }
 }
 impl rt::Operation for RemoveIpParams {
@@ -2175,10 +2035,7 @@ pub struct RemoveFirewallPolicyParams {
 impl RemoveFirewallPolicyParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, ip_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            ip_id: ip_id.into(),
-        }
+        Self { server_id: server_id.into(), ip_id: ip_id.into() }
     }
 }
 impl rt::Operation for RemoveFirewallPolicyParams {
@@ -2277,10 +2134,7 @@ impl Client {
         ip_id: impl Into<String>,
         load_balancer_id: impl Into<String>,
     ) -> RemoveLoadBalancerRequest {
-        Call::new(
-            self.clone(),
-            RemoveLoadBalancerParams::new(server_id, ip_id, load_balancer_id),
-        )
+        Call::new(self.clone(), RemoveLoadBalancerParams::new(server_id, ip_id, load_balancer_id))
     }
 }
 ///The arguments of `remove_private_network`, by the source's names: what [`Client::remove_private_network`](Client::remove_private_network) sends, and what `Client::call` decodes from JSON.
@@ -2294,14 +2148,8 @@ pub struct RemovePrivateNetworkParams {
 }
 impl RemovePrivateNetworkParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        server_id: impl Into<String>,
-        private_network_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            server_id: server_id.into(),
-            private_network_id: private_network_id.into(),
-        }
+    pub fn new(server_id: impl Into<String>, private_network_id: impl Into<String>) -> Self {
+        Self { server_id: server_id.into(), private_network_id: private_network_id.into() }
     }
 }
 impl rt::Operation for RemovePrivateNetworkParams {
@@ -2340,10 +2188,7 @@ impl Client {
         server_id: impl Into<String>,
         private_network_id: impl Into<String>,
     ) -> RemovePrivateNetworkRequest {
-        Call::new(
-            self.clone(),
-            RemovePrivateNetworkParams::new(server_id, private_network_id),
-        )
+        Call::new(self.clone(), RemovePrivateNetworkParams::new(server_id, private_network_id))
     }
 }
 ///The arguments of `eject_dvd`, by the source's names: what [`Client::eject_dvd`](Client::eject_dvd) sends, and what `Client::call` decodes from JSON.
@@ -2356,9 +2201,7 @@ pub struct EjectDvdParams {
 impl EjectDvdParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-        }
+        Self { server_id: server_id.into() }
     }
 }
 impl rt::Operation for EjectDvdParams {
@@ -2402,10 +2245,7 @@ pub struct DeleteSnapshotParams {
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(server_id: impl Into<String>, snapshot_id: impl Into<String>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            snapshot_id: snapshot_id.into(),
-        }
+        Self { server_id: server_id.into(), snapshot_id: snapshot_id.into() }
     }
 }
 impl rt::Operation for DeleteSnapshotParams {

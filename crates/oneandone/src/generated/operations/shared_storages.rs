@@ -25,13 +25,7 @@ pub struct ListSharedStoragesParams {
 impl ListSharedStoragesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListSharedStoragesParams {
@@ -102,18 +96,11 @@ impl ListSharedStoragesRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<SharedStorage, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_shared_storage`, by the source's names: what [`Client::get_shared_storage`](Client::get_shared_storage) sends, and what `Client::call` decodes from JSON.
@@ -126,9 +113,7 @@ pub struct GetSharedStorageParams {
 impl GetSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(shared_storage_id: impl Into<String>) -> Self {
-        Self {
-            shared_storage_id: shared_storage_id.into(),
-        }
+        Self { shared_storage_id: shared_storage_id.into() }
     }
 }
 impl rt::Operation for GetSharedStorageParams {
@@ -173,9 +158,7 @@ pub struct ListServersAttachedStorageParams {
 impl ListServersAttachedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(shared_storage_id: impl Into<String>) -> Self {
-        Self {
-            shared_storage_id: shared_storage_id.into(),
-        }
+        Self { shared_storage_id: shared_storage_id.into() }
     }
 }
 impl rt::Operation for ListServersAttachedStorageParams {
@@ -221,14 +204,8 @@ pub struct GetSharedStorageServerParams {
 }
 impl GetSharedStorageServerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        shared_storage_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            shared_storage_id: shared_storage_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(shared_storage_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { shared_storage_id: shared_storage_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for GetSharedStorageServerParams {
@@ -262,10 +239,7 @@ impl Client {
         shared_storage_id: impl Into<String>,
         server_id: impl Into<String>,
     ) -> GetSharedStorageServerRequest {
-        Call::new(
-            self.clone(),
-            GetSharedStorageServerParams::new(shared_storage_id, server_id),
-        )
+        Call::new(self.clone(), GetSharedStorageServerParams::new(shared_storage_id, server_id))
     }
 }
 ///The arguments of `get_credentials`, by the source's names: what [`Client::get_credentials`](Client::get_credentials) sends, and what `Client::call` decodes from JSON.
@@ -443,10 +417,7 @@ impl Client {
         shared_storage_id: impl Into<String>,
         server_ids: impl Into<cloud_sdks_runtime::OneOrMany<SharedStorageAccess>>,
     ) -> AttachServerSharedStorageRequest {
-        Call::new(
-            self.clone(),
-            AttachServerSharedStorageParams::new(shared_storage_id, server_ids),
-        )
+        Call::new(self.clone(), AttachServerSharedStorageParams::new(shared_storage_id, server_ids))
     }
 }
 ///The arguments of `modify_shared_storage`, by the source's names: what [`Client::modify_shared_storage`](Client::modify_shared_storage) sends, and what `Client::call` decodes from JSON.
@@ -605,9 +576,7 @@ pub struct DeleteSharedStorageParams {
 impl DeleteSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(shared_storage_id: impl Into<String>) -> Self {
-        Self {
-            shared_storage_id: shared_storage_id.into(),
-        }
+        Self { shared_storage_id: shared_storage_id.into() }
     }
 }
 impl rt::Operation for DeleteSharedStorageParams {
@@ -657,14 +626,8 @@ pub struct DetachServerSharedStorageParams {
 }
 impl DetachServerSharedStorageParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        shared_storage_id: impl Into<String>,
-        server_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            shared_storage_id: shared_storage_id.into(),
-            server_id: server_id.into(),
-        }
+    pub fn new(shared_storage_id: impl Into<String>, server_id: impl Into<String>) -> Self {
+        Self { shared_storage_id: shared_storage_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for DetachServerSharedStorageParams {
@@ -698,10 +661,7 @@ impl Client {
         shared_storage_id: impl Into<String>,
         server_id: impl Into<String>,
     ) -> DetachServerSharedStorageRequest {
-        Call::new(
-            self.clone(),
-            DetachServerSharedStorageParams::new(shared_storage_id, server_id),
-        )
+        Call::new(self.clone(), DetachServerSharedStorageParams::new(shared_storage_id, server_id))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

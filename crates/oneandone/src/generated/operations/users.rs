@@ -25,13 +25,7 @@ pub struct ListUsersParams {
 impl ListUsersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new() -> Self {
-        Self {
-            page: None,
-            per_page: None,
-            sort: None,
-            q: None,
-            fields: None,
-        }
+        Self { page: None, per_page: None, sort: None, q: None, fields: None }
     }
 }
 impl rt::Operation for ListUsersParams {
@@ -102,18 +96,11 @@ impl ListUsersRequest {
     #[inline]
     pub fn pages(self) -> rt::pages::Pages<User, ErrorKind> {
         let first = self.params.page.map_or(1u64, |n| u64::try_from(n).unwrap_or(0));
-        let size = self
-            .params
-            .per_page
-            .map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
-        self.walk(
-            first,
-            size,
-            |params, page, per_page| {
-                params.page = Some(page);
-                params.per_page = Some(per_page);
-            },
-        )
+        let size = self.params.per_page.map_or(100u64, |n| u64::try_from(n).unwrap_or(0));
+        self.walk(first, size, |params, page, per_page| {
+            params.page = Some(page);
+            params.per_page = Some(per_page);
+        })
     }
 }
 ///The arguments of `get_user`, by the source's names: what [`Client::get_user`](Client::get_user) sends, and what `Client::call` decodes from JSON.
@@ -280,10 +267,7 @@ impl Client {
     /// * `GET /users/{user_id}/api/ips`
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List IP's from which API access is allowed for a user"
-    pub fn ips_api_access_allowed(
-        &self,
-        user_id: impl Into<String>,
-    ) -> IpsApiAccessAllowedRequest {
+    pub fn ips_api_access_allowed(&self, user_id: impl Into<String>) -> IpsApiAccessAllowedRequest {
         Call::new(self.clone(), IpsApiAccessAllowedParams::new(user_id))
     }
 }
@@ -313,12 +297,7 @@ impl std::fmt::Debug for CreateUserParams {
 impl CreateUserParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(name: impl Into<String>, password: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            password: password.into(),
-            email: None,
-            description: None,
-        }
+        Self { name: name.into(), password: password.into(), email: None, description: None }
     }
 }
 impl rt::Operation for CreateUserParams {
@@ -390,10 +369,7 @@ impl AddUserIpParams {
         user_id: impl Into<String>,
         user_ips: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
     ) -> Self {
-        Self {
-            user_id: user_id.into(),
-            user_ips: user_ips.into().into_vec(),
-        }
+        Self { user_id: user_id.into(), user_ips: user_ips.into().into_vec() }
     }
 }
 impl rt::Operation for AddUserIpParams {
@@ -573,10 +549,7 @@ pub struct ModifyUserApiParams {
 impl ModifyUserApiParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>, active: bool) -> Self {
-        Self {
-            user_id: user_id.into(),
-            active,
-        }
+        Self { user_id: user_id.into(), active }
     }
 }
 impl rt::Operation for ModifyUserApiParams {
@@ -714,10 +687,7 @@ pub struct RemoveUserIpParams {
 impl RemoveUserIpParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(user_id: impl Into<String>, ip: impl Into<String>) -> Self {
-        Self {
-            user_id: user_id.into(),
-            ip: ip.into(),
-        }
+        Self { user_id: user_id.into(), ip: ip.into() }
     }
 }
 impl rt::Operation for RemoveUserIpParams {

@@ -84,10 +84,7 @@ pub struct GetDatacenterParams {
 impl GetDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), depth: None }
     }
 }
 impl rt::Operation for GetDatacenterParams {
@@ -135,10 +132,7 @@ impl Client {
     /// * success: 200
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Retrieve a Data Center"
-    pub fn get_datacenter(
-        &self,
-        datacenter_id: impl Into<String>,
-    ) -> GetDatacenterRequest {
+    pub fn get_datacenter(&self, datacenter_id: impl Into<String>) -> GetDatacenterRequest {
         Call::new(self.clone(), GetDatacenterParams::new(datacenter_id))
     }
 }
@@ -209,10 +203,7 @@ impl Client {
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a Data Center"
-    pub fn create_datacenter(
-        &self,
-        datacenter: NewDatacenter,
-    ) -> CreateDatacenterRequest {
+    pub fn create_datacenter(&self, datacenter: NewDatacenter) -> CreateDatacenterRequest {
         Call::new(self.clone(), CreateDatacenterParams::new(datacenter))
     }
 }
@@ -230,11 +221,7 @@ pub struct UpdateDatacenterParams {
 impl UpdateDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            name: None,
-            description: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), name: None, description: None }
     }
 }
 impl rt::Operation for UpdateDatacenterParams {
@@ -290,10 +277,7 @@ impl Client {
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Data Center"
-    pub fn update_datacenter(
-        &self,
-        datacenter_id: impl Into<String>,
-    ) -> UpdateDatacenterRequest {
+    pub fn update_datacenter(&self, datacenter_id: impl Into<String>) -> UpdateDatacenterRequest {
         Call::new(self.clone(), UpdateDatacenterParams::new(datacenter_id))
     }
 }
@@ -319,9 +303,7 @@ pub struct DeleteDatacenterParams {
 impl DeleteDatacenterParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into() }
     }
 }
 impl rt::Operation for DeleteDatacenterParams {
@@ -359,10 +341,7 @@ impl Client {
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Data Center"
-    pub fn delete_datacenter(
-        &self,
-        datacenter_id: impl Into<String>,
-    ) -> DeleteDatacenterRequest {
+    pub fn delete_datacenter(&self, datacenter_id: impl Into<String>) -> DeleteDatacenterRequest {
         Call::new(self.clone(), DeleteDatacenterParams::new(datacenter_id))
     }
 }

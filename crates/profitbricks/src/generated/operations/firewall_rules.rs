@@ -85,10 +85,7 @@ impl Client {
         server_id: impl Into<String>,
         nic_id: impl Into<String>,
     ) -> GetFirewallRulesRequest {
-        Call::new(
-            self.clone(),
-            GetFirewallRulesParams::new(datacenter_id, server_id, nic_id),
-        )
+        Call::new(self.clone(), GetFirewallRulesParams::new(datacenter_id, server_id, nic_id))
     }
 }
 impl GetFirewallRulesRequest {
@@ -165,12 +162,7 @@ impl Client {
     ) -> GetFirewallRuleRequest {
         Call::new(
             self.clone(),
-            GetFirewallRuleParams::new(
-                datacenter_id,
-                server_id,
-                nic_id,
-                firewall_rule_id,
-            ),
+            GetFirewallRuleParams::new(datacenter_id, server_id, nic_id, firewall_rule_id),
         )
     }
 }
@@ -262,12 +254,7 @@ impl Client {
     ) -> CreateFirewallRuleRequest {
         Call::new(
             self.clone(),
-            CreateFirewallRuleParams::new(
-                datacenter_id,
-                server_id,
-                nic_id,
-                firewall_rule,
-            ),
+            CreateFirewallRuleParams::new(datacenter_id, server_id, nic_id, firewall_rule),
         )
     }
 }
@@ -424,12 +411,7 @@ impl Client {
     ) -> UpdateFirewallRuleRequest {
         Call::new(
             self.clone(),
-            UpdateFirewallRuleParams::new(
-                datacenter_id,
-                server_id,
-                nic_id,
-                firewall_rule_id,
-            ),
+            UpdateFirewallRuleParams::new(datacenter_id, server_id, nic_id, firewall_rule_id),
         )
     }
 }
@@ -580,12 +562,7 @@ impl Client {
     ) -> DeleteFirewallRuleRequest {
         Call::new(
             self.clone(),
-            DeleteFirewallRuleParams::new(
-                datacenter_id,
-                server_id,
-                nic_id,
-                firewall_rule_id,
-            ),
+            DeleteFirewallRuleParams::new(datacenter_id, server_id, nic_id, firewall_rule_id),
         )
     }
 }

@@ -79,9 +79,7 @@ pub struct GetIpblockParams {
 impl GetIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ipblock_id: impl Into<String>) -> Self {
-        Self {
-            ipblock_id: ipblock_id.into(),
-        }
+        Self { ipblock_id: ipblock_id.into() }
     }
 }
 impl rt::Operation for GetIpblockParams {
@@ -182,9 +180,7 @@ pub struct DeleteIpblockParams {
 impl DeleteIpblockParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(ipblock_id: impl Into<String>) -> Self {
-        Self {
-            ipblock_id: ipblock_id.into(),
-        }
+        Self { ipblock_id: ipblock_id.into() }
     }
 }
 impl rt::Operation for DeleteIpblockParams {

@@ -19,10 +19,7 @@ pub struct ListLansParams {
 impl ListLansParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), depth: None }
     }
 }
 impl rt::Operation for ListLansParams {
@@ -90,10 +87,7 @@ pub struct CreateLanParams {
 impl CreateLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan: NewLan) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            lan,
-        }
+        Self { datacenter_id: datacenter_id.into(), lan }
     }
 }
 impl rt::Operation for CreateLanParams {
@@ -128,11 +122,7 @@ impl Client {
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Create a LAN"
-    pub fn create_lan(
-        &self,
-        datacenter_id: impl Into<String>,
-        lan: NewLan,
-    ) -> CreateLanRequest {
+    pub fn create_lan(&self, datacenter_id: impl Into<String>, lan: NewLan) -> CreateLanRequest {
         Call::new(self.clone(), CreateLanParams::new(datacenter_id, lan))
     }
 }
@@ -150,11 +140,7 @@ pub struct GetLanParams {
 impl GetLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            lan_id: lan_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), lan_id: lan_id.into(), depth: None }
     }
 }
 impl rt::Operation for GetLanParams {
@@ -311,10 +297,7 @@ pub struct DeleteLanParams {
 impl DeleteLanParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, lan_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            lan_id: lan_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), lan_id: lan_id.into() }
     }
 }
 impl rt::Operation for DeleteLanParams {

@@ -19,10 +19,7 @@ pub struct ListLoadbalancersParams {
 impl ListLoadbalancersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), depth: None }
     }
 }
 impl rt::Operation for ListLoadbalancersParams {
@@ -67,10 +64,7 @@ impl Client {
     /// * success: 200
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "List Load Balancers"
-    pub fn list_loadbalancers(
-        &self,
-        datacenter_id: impl Into<String>,
-    ) -> ListLoadbalancersRequest {
+    pub fn list_loadbalancers(&self, datacenter_id: impl Into<String>) -> ListLoadbalancersRequest {
         Call::new(self.clone(), ListLoadbalancersParams::new(datacenter_id))
     }
 }
@@ -92,14 +86,8 @@ pub struct GetLoadbalancerParams {
 }
 impl GetLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        datacenter_id: impl Into<String>,
-        loadbalancer_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            loadbalancer_id: loadbalancer_id.into(),
-        }
+    pub fn new(datacenter_id: impl Into<String>, loadbalancer_id: impl Into<String>) -> Self {
+        Self { datacenter_id: datacenter_id.into(), loadbalancer_id: loadbalancer_id.into() }
     }
 }
 impl rt::Operation for GetLoadbalancerParams {
@@ -134,10 +122,7 @@ impl Client {
         datacenter_id: impl Into<String>,
         loadbalancer_id: impl Into<String>,
     ) -> GetLoadbalancerRequest {
-        Call::new(
-            self.clone(),
-            GetLoadbalancerParams::new(datacenter_id, loadbalancer_id),
-        )
+        Call::new(self.clone(), GetLoadbalancerParams::new(datacenter_id, loadbalancer_id))
     }
 }
 ///The arguments of `create_loadbalancer`, by the source's names: what [`Client::create_loadbalancer`](Client::create_loadbalancer) sends, and what `Client::call` decodes from JSON.
@@ -152,10 +137,7 @@ pub struct CreateLoadbalancerParams {
 impl CreateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, loadbalancer: NewLoadBalancer) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            loadbalancer,
-        }
+        Self { datacenter_id: datacenter_id.into(), loadbalancer }
     }
 }
 impl rt::Operation for CreateLoadbalancerParams {
@@ -196,10 +178,7 @@ impl Client {
         datacenter_id: impl Into<String>,
         loadbalancer: NewLoadBalancer,
     ) -> CreateLoadbalancerRequest {
-        Call::new(
-            self.clone(),
-            CreateLoadbalancerParams::new(datacenter_id, loadbalancer),
-        )
+        Call::new(self.clone(), CreateLoadbalancerParams::new(datacenter_id, loadbalancer))
     }
 }
 ///The arguments of `update_loadbalancer`, by the source's names: what [`Client::update_loadbalancer`](Client::update_loadbalancer) sends, and what `Client::call` decodes from JSON.
@@ -219,10 +198,7 @@ pub struct UpdateLoadbalancerParams {
 }
 impl UpdateLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        datacenter_id: impl Into<String>,
-        loadbalancer_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(datacenter_id: impl Into<String>, loadbalancer_id: impl Into<String>) -> Self {
         Self {
             datacenter_id: datacenter_id.into(),
             loadbalancer_id: loadbalancer_id.into(),
@@ -282,10 +258,7 @@ impl Client {
         datacenter_id: impl Into<String>,
         loadbalancer_id: impl Into<String>,
     ) -> UpdateLoadbalancerRequest {
-        Call::new(
-            self.clone(),
-            UpdateLoadbalancerParams::new(datacenter_id, loadbalancer_id),
-        )
+        Call::new(self.clone(), UpdateLoadbalancerParams::new(datacenter_id, loadbalancer_id))
     }
 }
 impl UpdateLoadbalancerRequest {
@@ -316,14 +289,8 @@ pub struct DeleteLoadbalancerParams {
 }
 impl DeleteLoadbalancerParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        datacenter_id: impl Into<String>,
-        loadbalancer_id: impl Into<String>,
-    ) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            loadbalancer_id: loadbalancer_id.into(),
-        }
+    pub fn new(datacenter_id: impl Into<String>, loadbalancer_id: impl Into<String>) -> Self {
+        Self { datacenter_id: datacenter_id.into(), loadbalancer_id: loadbalancer_id.into() }
     }
 }
 impl rt::Operation for DeleteLoadbalancerParams {
@@ -361,10 +328,7 @@ impl Client {
         datacenter_id: impl Into<String>,
         loadbalancer_id: impl Into<String>,
     ) -> DeleteLoadbalancerRequest {
-        Call::new(
-            self.clone(),
-            DeleteLoadbalancerParams::new(datacenter_id, loadbalancer_id),
-        )
+        Call::new(self.clone(), DeleteLoadbalancerParams::new(datacenter_id, loadbalancer_id))
     }
 }
 ///The arguments of `get_loadbalancer_members`, by the source's names: what [`Client::get_loadbalancer_members`](Client::get_loadbalancer_members) sends, and what `Client::call` decodes from JSON.
@@ -380,10 +344,7 @@ pub struct GetLoadbalancerMembersParams {
 }
 impl GetLoadbalancerMembersParams {
     /// The arguments with every required one given and the optional ones unset.
-    pub fn new(
-        datacenter_id: impl Into<String>,
-        loadbalancer_id: impl Into<String>,
-    ) -> Self {
+    pub fn new(datacenter_id: impl Into<String>, loadbalancer_id: impl Into<String>) -> Self {
         Self {
             datacenter_id: datacenter_id.into(),
             loadbalancer_id: loadbalancer_id.into(),
@@ -439,10 +400,7 @@ impl Client {
         datacenter_id: impl Into<String>,
         loadbalancer_id: impl Into<String>,
     ) -> GetLoadbalancerMembersRequest {
-        Call::new(
-            self.clone(),
-            GetLoadbalancerMembersParams::new(datacenter_id, loadbalancer_id),
-        )
+        Call::new(self.clone(), GetLoadbalancerMembersParams::new(datacenter_id, loadbalancer_id))
     }
 }
 impl GetLoadbalancerMembersRequest {

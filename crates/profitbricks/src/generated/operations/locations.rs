@@ -53,9 +53,7 @@ pub struct GetLocationParams {
 impl GetLocationParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(location_id: impl Into<String>) -> Self {
-        Self {
-            location_id: location_id.into(),
-        }
+        Self { location_id: location_id.into() }
     }
 }
 impl rt::Operation for GetLocationParams {

@@ -21,11 +21,7 @@ pub struct ListNicsParams {
 impl ListNicsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into(), depth: None }
     }
 }
 impl rt::Operation for ListNicsParams {
@@ -192,11 +188,7 @@ impl CreateNicParams {
         server_id: impl Into<String>,
         nic: NewNic,
     ) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-            nic,
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into(), nic }
     }
 }
 impl rt::Operation for CreateNicParams {
@@ -362,10 +354,7 @@ impl UpdateNicRequest {
         self
     }
     /// The IP addresses to assign to the interface, replacing the current ones.
-    pub fn ips(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn ips(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.params.ips = Some(value.into().into_vec());
         self
     }

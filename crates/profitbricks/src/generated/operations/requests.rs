@@ -79,9 +79,7 @@ pub struct GetRequestParams {
 impl GetRequestParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(request_id: impl Into<String>) -> Self {
-        Self {
-            request_id: request_id.into(),
-        }
+        Self { request_id: request_id.into() }
     }
 }
 impl rt::Operation for GetRequestParams {
@@ -127,9 +125,7 @@ pub struct GetRequestStatusParams {
 impl GetRequestStatusParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(request_id: impl Into<String>) -> Self {
-        Self {
-            request_id: request_id.into(),
-        }
+        Self { request_id: request_id.into() }
     }
 }
 impl rt::Operation for GetRequestStatusParams {
@@ -162,10 +158,7 @@ impl Client {
     /// * success: 200
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * source section: "Get a Request Status"
-    pub fn get_request_status(
-        &self,
-        request_id: impl Into<String>,
-    ) -> GetRequestStatusRequest {
+    pub fn get_request_status(&self, request_id: impl Into<String>) -> GetRequestStatusRequest {
         Call::new(self.clone(), GetRequestStatusParams::new(request_id))
     }
 }

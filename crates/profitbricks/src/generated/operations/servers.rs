@@ -19,10 +19,7 @@ pub struct ListServersParams {
 impl ListServersParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), depth: None }
     }
 }
 impl rt::Operation for ListServersParams {
@@ -95,11 +92,7 @@ pub struct GetServerParams {
 impl GetServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into(), depth: None }
     }
 }
 impl rt::Operation for GetServerParams {
@@ -175,10 +168,7 @@ pub struct CreateServerParams {
 impl CreateServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server: NewServer) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server,
-        }
+        Self { datacenter_id: datacenter_id.into(), server }
     }
 }
 impl rt::Operation for CreateServerParams {
@@ -398,10 +388,7 @@ impl UpdateServerRequest {
         self
     }
     /// The availability zone to move the server to.
-    pub fn availability_zone(
-        mut self,
-        value: impl Into<ServerAvailabilityZone>,
-    ) -> Self {
+    pub fn availability_zone(mut self, value: impl Into<ServerAvailabilityZone>) -> Self {
         self.params.availability_zone = Some(value.into());
         self
     }
@@ -433,10 +420,7 @@ pub struct DeleteServerParams {
 impl DeleteServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for DeleteServerParams {
@@ -495,11 +479,7 @@ pub struct GetAttachedVolumesParams {
 impl GetAttachedVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into(), depth: None }
     }
 }
 impl rt::Operation for GetAttachedVolumesParams {
@@ -624,10 +604,7 @@ impl Client {
         server_id: impl Into<String>,
         volume_id: impl Into<String>,
     ) -> AttachVolumeRequest {
-        Call::new(
-            self.clone(),
-            AttachVolumeParams::new(datacenter_id, server_id, volume_id),
-        )
+        Call::new(self.clone(), AttachVolumeParams::new(datacenter_id, server_id, volume_id))
     }
 }
 ///The arguments of `get_attached_volume`, by the source's names: what [`Client::get_attached_volume`](Client::get_attached_volume) sends, and what `Client::call` decodes from JSON.
@@ -689,10 +666,7 @@ impl Client {
         server_id: impl Into<String>,
         volume_id: impl Into<String>,
     ) -> GetAttachedVolumeRequest {
-        Call::new(
-            self.clone(),
-            GetAttachedVolumeParams::new(datacenter_id, server_id, volume_id),
-        )
+        Call::new(self.clone(), GetAttachedVolumeParams::new(datacenter_id, server_id, volume_id))
     }
 }
 ///The arguments of `detach_volume`, by the source's names: what [`Client::detach_volume`](Client::detach_volume) sends, and what `Client::call` decodes from JSON.
@@ -762,10 +736,7 @@ impl Client {
         server_id: impl Into<String>,
         volume_id: impl Into<String>,
     ) -> DetachVolumeRequest {
-        Call::new(
-            self.clone(),
-            DetachVolumeParams::new(datacenter_id, server_id, volume_id),
-        )
+        Call::new(self.clone(), DetachVolumeParams::new(datacenter_id, server_id, volume_id))
     }
 }
 ///The arguments of `get_attached_cdroms`, by the source's names: what [`Client::get_attached_cdroms`](Client::get_attached_cdroms) sends, and what `Client::call` decodes from JSON.
@@ -782,11 +753,7 @@ pub struct GetAttachedCdromsParams {
 impl GetAttachedCdromsParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into(), depth: None }
     }
 }
 impl rt::Operation for GetAttachedCdromsParams {
@@ -911,10 +878,7 @@ impl Client {
         server_id: impl Into<String>,
         cdrom_id: impl Into<String>,
     ) -> AttachCdromRequest {
-        Call::new(
-            self.clone(),
-            AttachCdromParams::new(datacenter_id, server_id, cdrom_id),
-        )
+        Call::new(self.clone(), AttachCdromParams::new(datacenter_id, server_id, cdrom_id))
     }
 }
 ///The arguments of `get_attached_cdrom`, by the source's names: what [`Client::get_attached_cdrom`](Client::get_attached_cdrom) sends, and what `Client::call` decodes from JSON.
@@ -976,10 +940,7 @@ impl Client {
         server_id: impl Into<String>,
         cdrom_id: impl Into<String>,
     ) -> GetAttachedCdromRequest {
-        Call::new(
-            self.clone(),
-            GetAttachedCdromParams::new(datacenter_id, server_id, cdrom_id),
-        )
+        Call::new(self.clone(), GetAttachedCdromParams::new(datacenter_id, server_id, cdrom_id))
     }
 }
 ///The arguments of `detach_cdrom`, by the source's names: what [`Client::detach_cdrom`](Client::detach_cdrom) sends, and what `Client::call` decodes from JSON.
@@ -1044,10 +1005,7 @@ impl Client {
         server_id: impl Into<String>,
         cdrom_id: impl Into<String>,
     ) -> DetachCdromRequest {
-        Call::new(
-            self.clone(),
-            DetachCdromParams::new(datacenter_id, server_id, cdrom_id),
-        )
+        Call::new(self.clone(), DetachCdromParams::new(datacenter_id, server_id, cdrom_id))
     }
 }
 ///The arguments of `reboot_server`, by the source's names: what [`Client::reboot_server`](Client::reboot_server) sends, and what `Client::call` decodes from JSON.
@@ -1062,10 +1020,7 @@ pub struct RebootServerParams {
 impl RebootServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for RebootServerParams {
@@ -1123,10 +1078,7 @@ pub struct StartServerParams {
 impl StartServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for StartServerParams {
@@ -1184,10 +1136,7 @@ pub struct StopServerParams {
 impl StopServerParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, server_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            server_id: server_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), server_id: server_id.into() }
     }
 }
 impl rt::Operation for StopServerParams {

@@ -79,9 +79,7 @@ pub struct GetSnapshotParams {
 impl GetSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(snapshot_id: impl Into<String>) -> Self {
-        Self {
-            snapshot_id: snapshot_id.into(),
-        }
+        Self { snapshot_id: snapshot_id.into() }
     }
 }
 impl rt::Operation for GetSnapshotParams {
@@ -233,10 +231,7 @@ impl Client {
     /// * not idempotent: retried only when no connection could be made ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Update a Snapshot"
-    pub fn update_snapshot(
-        &self,
-        snapshot_id: impl Into<String>,
-    ) -> UpdateSnapshotRequest {
+    pub fn update_snapshot(&self, snapshot_id: impl Into<String>) -> UpdateSnapshotRequest {
         Call::new(self.clone(), UpdateSnapshotParams::new(snapshot_id))
     }
 }
@@ -317,9 +312,7 @@ pub struct DeleteSnapshotParams {
 impl DeleteSnapshotParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(snapshot_id: impl Into<String>) -> Self {
-        Self {
-            snapshot_id: snapshot_id.into(),
-        }
+        Self { snapshot_id: snapshot_id.into() }
     }
 }
 impl rt::Operation for DeleteSnapshotParams {
@@ -351,10 +344,7 @@ impl Client {
     /// * idempotent: retried after HTTP 429, 500, 502, 503 and 504, broken connections and timeouts ([`RetryPolicy`](crate::RetryPolicy))
     /// * hands back the request id to poll, with the value ([`Accepted`](crate::Accepted))
     /// * source section: "Delete a Snapshot"
-    pub fn delete_snapshot(
-        &self,
-        snapshot_id: impl Into<String>,
-    ) -> DeleteSnapshotRequest {
+    pub fn delete_snapshot(&self, snapshot_id: impl Into<String>) -> DeleteSnapshotRequest {
         Call::new(self.clone(), DeleteSnapshotParams::new(snapshot_id))
     }
 }

@@ -19,10 +19,7 @@ pub struct ListVolumesParams {
 impl ListVolumesParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            depth: None,
-        }
+        Self { datacenter_id: datacenter_id.into(), depth: None }
     }
 }
 impl rt::Operation for ListVolumesParams {
@@ -93,10 +90,7 @@ pub struct GetVolumeParams {
 impl GetVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, volume_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            volume_id: volume_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), volume_id: volume_id.into() }
     }
 }
 impl rt::Operation for GetVolumeParams {
@@ -146,10 +140,7 @@ pub struct CreateVolumeParams {
 impl CreateVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, volume: NewVolume) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            volume,
-        }
+        Self { datacenter_id: datacenter_id.into(), volume }
     }
 }
 impl rt::Operation for CreateVolumeParams {
@@ -342,10 +333,7 @@ pub struct DeleteVolumeParams {
 impl DeleteVolumeParams {
     /// The arguments with every required one given and the optional ones unset.
     pub fn new(datacenter_id: impl Into<String>, volume_id: impl Into<String>) -> Self {
-        Self {
-            datacenter_id: datacenter_id.into(),
-            volume_id: volume_id.into(),
-        }
+        Self { datacenter_id: datacenter_id.into(), volume_id: volume_id.into() }
     }
 }
 impl rt::Operation for DeleteVolumeParams {
@@ -542,10 +530,7 @@ impl Client {
         volume_id: impl Into<String>,
         snapshot_id: impl Into<String>,
     ) -> RestoreSnapshotRequest {
-        Call::new(
-            self.clone(),
-            RestoreSnapshotParams::new(datacenter_id, volume_id, snapshot_id),
-        )
+        Call::new(self.clone(), RestoreSnapshotParams::new(datacenter_id, volume_id, snapshot_id))
     }
 }
 // How each struct above is read: see `cloud_sdks_runtime::members!`.

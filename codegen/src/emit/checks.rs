@@ -2,153 +2,180 @@
 //! description in the docs. Generated checks use two names from their scope: `operation`
 //! (the operation's name, `&str`) and the value being checked.
 
-use proc_macro2::TokenStream;
-use quote::quote;
-
+use super::rust::ident_text;
+use super::text::string;
 use crate::ir::{Bound, Constraints, Literal, Provider, Requirement, Ty};
+
+/// Statements as source lines, indented relative to the block that will hold them.
+pub type Statements = Vec<String>;
 
 /// Statements checking `value` (an expression of type `&T`, T the Rust type of `ty`) against
 /// its constraints; `label` is a variable of type `rt::check::Field` naming it in errors
 /// (written out only when a check fails). Empty when there is nothing to check.
-pub fn value(
-    p: &Provider,
-    value: &TokenStream,
-    ty: &Ty,
-    c: &Constraints,
-    label: &TokenStream,
-) -> TokenStream {
+pub fn value(p: &Provider, value: &str, ty: &Ty, c: &Constraints, label: &str) -> Statements {
     match ty {
         Ty::List(inner) => {
-            let mut out = TokenStream::new();
+            let mut out = Vec::new();
             if let Some(min) = c.min_items {
-                out.extend(
-                    quote! { rt::check::min_items(operation, #label, #value.len(), #min)?; },
-                );
+                out.push(format!(
+                    "rt::check::min_items(operation, {label}, {value}.len(), {min}usize)?;"
+                ));
             }
             if let Some(max) = c.max_items {
-                out.extend(
-                    quote! { rt::check::max_items(operation, #label, #value.len(), #max)?; },
-                );
+                out.push(format!(
+                    "rt::check::max_items(operation, {label}, {value}.len(), {max}usize)?;"
+                ));
             }
             if let Some(field) = &c.exactly_one {
-                let ident = super::rust::ident(field);
-                out.extend(quote! {
-                    rt::check::exactly_one(operation, #label, #value.iter().map(|item| rt::check::is_true(&item.#ident)), #field)?;
-                });
+                out.push(format!(
+                    "rt::check::exactly_one(operation, {label}, {value}.iter().map(|item| rt::check::is_true(&item.{})), {})?;",
+                    ident_text(field),
+                    string(field)
+                ));
             }
-            let item = quote!(item);
-            let item_label = quote!(item_label);
-            let per_item = value_checks_scalar(p, &item, inner, c, &item_label);
+            let per_item = value_checks_scalar(p, "item", inner, c, "item_label");
             if !per_item.is_empty() {
-                out.extend(quote! {
-                    for (index, item) in #value.iter().enumerate() {
-                        let item_label = rt::check::Field::Item(&#label, index);
-                        #per_item
-                    }
-                });
+                out.push(format!("for (index, item) in {value}.iter().enumerate() {{"));
+                out.push(format!("    let item_label = rt::check::Field::Item(&{label}, index);"));
+                out.extend(indented(per_item));
+                out.push("}".to_owned());
             }
             out
         }
         Ty::Map(inner) => {
-            let item = quote!(item);
-            let item_label = quote!(item_label);
             let per_item =
-                value_checks_scalar(p, &item, inner, &Constraints::default(), &item_label);
+                value_checks_scalar(p, "item", inner, &Constraints::default(), "item_label");
             if per_item.is_empty() {
                 return per_item;
             }
-            quote! {
-                for (key, item) in #value.iter() {
-                    let item_label = rt::check::Field::Key(&#label, key.as_str());
-                    #per_item
-                }
-            }
+            let mut out = vec![
+                format!("for (key, item) in {value}.iter() {{"),
+                format!("    let item_label = rt::check::Field::Key(&{label}, key.as_str());"),
+            ];
+            out.extend(indented(per_item));
+            out.push("}".to_owned());
+            out
         }
         other => value_checks_scalar(p, value, other, c, label),
     }
 }
 
+/// The checks of one member, `body`, in a block that binds `value` and `label` (an expression
+/// naming the member in errors): for a required member `value` is `place` (`&self.name`), for
+/// an optional one the block runs when `place` (an `Option<&T>`) holds one.
+pub fn member(required: bool, place: &str, label: &str, body: Statements) -> Statements {
+    let mut out = match required {
+        true => vec!["{".to_owned(), format!("    let value = {place};")],
+        false => vec![format!("if let Some(value) = {place} {{")],
+    };
+    out.push(format!("    let label = {label};"));
+    out.extend(indented(body));
+    out.push("}".to_owned());
+    out
+}
+
+/// `lines` one level deeper.
+pub fn indented(lines: Statements) -> impl Iterator<Item = String> {
+    lines.into_iter().map(|line| format!("    {line}"))
+}
+
 fn value_checks_scalar(
     p: &Provider,
-    value: &TokenStream,
+    value: &str,
     ty: &Ty,
     c: &Constraints,
-    label: &TokenStream,
-) -> TokenStream {
-    let mut out = TokenStream::new();
+    label: &str,
+) -> Statements {
+    let mut out = Vec::new();
+    // `rt::check::<check>(operation, <label>, <value>, <rule>)?;`
+    let mut check = |check: &str, value: &str, rule: &str| {
+        out.push(format!("rt::check::{check}(operation, {label}, {value}, {rule})?;"));
+    };
+    let strings = |values: &[String]| -> String {
+        let values: Vec<String> = values.iter().map(|v| string(v)).collect();
+        format!("&[{}]", values.join(", "))
+    };
+    let deref = format!("*{value}");
     match ty {
         Ty::Integer => {
             if let Some(Bound::Integer(min)) = c.min {
-                out.extend(quote! { rt::check::min_i64(operation, #label, *#value, #min)?; });
+                check("min_i64", &deref, &format!("{min}i64"));
             }
             if let Some(Bound::Integer(max)) = c.max {
-                out.extend(quote! { rt::check::max_i64(operation, #label, *#value, #max)?; });
+                check("max_i64", &deref, &format!("{max}i64"));
             }
             if let Some(factor) = c.multiple_of {
-                out.extend(
-                    quote! { rt::check::multiple_of(operation, #label, *#value, #factor)?; },
-                );
+                check("multiple_of", &deref, &format!("{factor}i64"));
             }
             if !c.int_values.is_empty() {
-                let values = &c.int_values;
-                out.extend(
-                    quote! { rt::check::one_of_i64(operation, #label, *#value, &[#(#values),*])?; },
-                );
+                let values: Vec<String> = c.int_values.iter().map(|v| format!("{v}i64")).collect();
+                check("one_of_i64", &deref, &format!("&[{}]", values.join(", ")));
             }
         }
         Ty::Number => {
+            // `{:?}` keeps a decimal point or an exponent, so the literal is a float
             if let Some(Bound::Number(min)) = c.min {
-                out.extend(quote! { rt::check::min_f64(operation, #label, *#value, #min)?; });
+                check("min_f64", &deref, &format!("{min:?}f64"));
             }
             if let Some(Bound::Number(max)) = c.max {
-                out.extend(quote! { rt::check::max_f64(operation, #label, *#value, #max)?; });
+                check("max_f64", &deref, &format!("{max:?}f64"));
             }
         }
         Ty::String => {
             if let Some(min) = c.min_length {
-                out.extend(quote! { rt::check::min_length(operation, #label, #value, #min)?; });
+                check("min_length", value, &format!("{min}usize"));
             }
             if let Some(max) = c.max_length {
-                out.extend(quote! { rt::check::max_length(operation, #label, #value, #max)?; });
+                check("max_length", value, &format!("{max}usize"));
             }
             if let Some(class) = &c.chars {
-                out.extend(
-                    quote! { rt::check::allowed_chars(operation, #label, #value, #class)?; },
-                );
+                check("allowed_chars", value, &string(class));
             }
             if let Some(chars) = &c.forbidden_chars {
-                out.extend(
-                    quote! { rt::check::forbidden_chars(operation, #label, #value, #chars)?; },
-                );
+                check("forbidden_chars", value, &string(chars));
             }
             if !c.values.is_empty() {
-                let values = &c.values;
-                out.extend(match &c.separator {
-                    Some(sep) => quote! { rt::check::one_of_joined(operation, #label, #value, &[#(#values),*], #sep)?; },
-                    None => quote! { rt::check::one_of(operation, #label, #value, &[#(#values),*])?; },
-                });
+                let values = strings(&c.values);
+                match &c.separator {
+                    Some(sep) => {
+                        check("one_of_joined", value, &format!("{values}, {}", string(sep)))
+                    }
+                    None => check("one_of", value, &values),
+                }
             }
         }
         Ty::Enum(name) if c.values.is_empty() => {
-            let name = super::rust::ident(name);
-            out.extend(
-                quote! { rt::check::one_of(operation, #label, #value.as_str(), #name::VALUES)?; },
-            );
+            let values = format!("{}::VALUES", ident_text(name));
+            check("one_of", &format!("{value}.as_str()"), &values);
         }
-        Ty::Enum(_) => {
-            let values = &c.values;
-            out.extend(
-                quote! { rt::check::one_of(operation, #label, #value.as_str(), &[#(#values),*])?; },
-            );
-        }
+        Ty::Enum(_) => check("one_of", &format!("{value}.as_str()"), &strings(&c.values)),
         Ty::Model(name) => {
             if p.model(name).is_some_and(|m| m.checked) {
-                out.extend(quote! { #value.check(operation, #label)?; });
+                out.push(format!("{value}.check(operation, {label})?;"));
             }
         }
         Ty::List(_) | Ty::Map(_) => out.extend(self::value(p, value, ty, c, label)),
         Ty::Boolean | Ty::Json | Ty::Date => {}
     }
+    out
+}
+
+/// `rt::check::<check>(operation, [<before>,] &[(label, is_set), …])?;` over `members`.
+fn members_check(
+    check: &str,
+    before: Option<&str>,
+    members: &[String],
+    is_set: &impl Fn(&str) -> String,
+    label: &impl Fn(&str) -> String,
+) -> Statements {
+    let mut out = vec![format!("rt::check::{check}("), "    operation,".to_owned()];
+    out.extend(before.map(|before| format!("    {before},")));
+    out.push("    &[".to_owned());
+    for name in members {
+        out.push(format!("        ({}, {}),", label(name), is_set(name)));
+    }
+    out.push("    ],".to_owned());
+    out.push(")?;".to_owned());
     out
 }
 
@@ -158,21 +185,16 @@ fn value_checks_scalar(
 pub fn groups(
     at_least: &[Vec<String>],
     at_most: &[Vec<String>],
-    is_set: impl Fn(&str) -> TokenStream,
-    label: impl Fn(&str) -> TokenStream,
-) -> TokenStream {
-    let mut out = TokenStream::new();
+    is_set: impl Fn(&str) -> String,
+    label: impl Fn(&str) -> String,
+) -> Statements {
+    let mut out = Vec::new();
     for (group, check) in at_least
         .iter()
-        .map(|g| (g, quote!(at_least_one_of)))
-        .chain(at_most.iter().map(|g| (g, quote!(at_most_one_of))))
+        .map(|g| (g, "at_least_one_of"))
+        .chain(at_most.iter().map(|g| (g, "at_most_one_of")))
     {
-        let pairs = group.iter().map(|name| {
-            let set = is_set(name);
-            let label = label(name);
-            quote!((#label, #set))
-        });
-        out.extend(quote! { rt::check::#check(operation, &[#(#pairs),*])?; });
+        out.extend(members_check(check, None, group, &is_set, &label));
     }
     out
 }
@@ -181,38 +203,36 @@ pub fn groups(
 /// expression of type `Option<&T>`; `is_set` and `label` as for [`groups`].
 pub fn requirements(
     reqs: &[Requirement],
-    value_of: impl Fn(&str) -> TokenStream,
-    is_set: impl Fn(&str) -> TokenStream,
-    label: impl Fn(&str) -> TokenStream,
-) -> TokenStream {
-    let mut out = TokenStream::new();
+    value_of: impl Fn(&str) -> String,
+    is_set: impl Fn(&str) -> String,
+    label: impl Fn(&str) -> String,
+) -> Statements {
+    let mut out = Vec::new();
     for r in reqs {
         let value = value_of(&r.when);
         let (test, condition) = match &r.equals {
-            None => (quote!(true), format!("{} is set", r.when)),
-            Some(Literal::Boolean(true)) => (quote!(*v), format!("{} is true", r.when)),
-            Some(Literal::Boolean(false)) => (quote!(!*v), format!("{} is false", r.when)),
-            Some(Literal::Integer(i)) => (quote!(*v == #i), format!("{} is {i}", r.when)),
-            Some(Literal::Number(n)) => (quote!(*v == #n), format!("{} is {n}", r.when)),
-            Some(Literal::String(s)) => (quote!(v == #s), format!("{} is {s}", r.when)),
-            Some(Literal::Enum(_, s)) => (quote!(v.as_str() == #s), format!("{} is {s}", r.when)),
+            None => ("true".to_owned(), format!("{} is set", r.when)),
+            Some(Literal::Boolean(true)) => ("*v".to_owned(), format!("{} is true", r.when)),
+            Some(Literal::Boolean(false)) => ("!*v".to_owned(), format!("{} is false", r.when)),
+            Some(Literal::Integer(i)) => (format!("*v == {i}i64"), format!("{} is {i}", r.when)),
+            Some(Literal::Number(n)) => (format!("*v == {n:?}f64"), format!("{} is {n}", r.when)),
+            Some(Literal::String(s)) => {
+                (format!("v == {}", string(s)), format!("{} is {s}", r.when))
+            }
+            Some(Literal::Enum(_, s)) => {
+                (format!("v.as_str() == {}", string(s)), format!("{} is {s}", r.when))
+            }
         };
         // a condition on being set only does not look at the value
-        let holds = if r.equals.is_none() {
-            quote!(#value.is_some())
-        } else {
-            quote!(#value.is_some_and(|v| #test))
+        let holds = match r.equals {
+            None => format!("{value}.is_some()"),
+            Some(_) => format!("{value}.is_some_and(|v| {test})"),
         };
-        let pairs = r.then.iter().map(|name| {
-            let set = is_set(name);
-            let label = label(name);
-            quote!((#label, #set))
-        });
-        out.extend(quote! {
-            if #holds {
-                rt::check::required_when(operation, #condition, &[#(#pairs),*])?;
-            }
-        });
+        out.push(format!("if {holds} {{"));
+        let condition = string(&condition);
+        let check = members_check("required_when", Some(&condition), &r.then, &is_set, &label);
+        out.extend(indented(check));
+        out.push("}".to_owned());
     }
     out
 }

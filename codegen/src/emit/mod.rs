@@ -18,8 +18,8 @@ use crate::format;
 use crate::ir::Provider;
 
 /// A generated file as its emitter writes it, in file order: Rust tokens, which prettyplease
-/// lays out, and source laid out already (the catalog, the `members!` lists, the operations'
-/// regular shapes).
+/// lays out, and source laid out already (the catalog, the `members!` lists, the operations,
+/// models and enums).
 #[derive(Default)]
 pub struct Emitted {
     /// The file so far, laid out.

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::deserialize::{self, Member, Struct};
+use super::text::{self, Lines};
 use super::Emitted;
 use super::{checks, rust};
 use crate::docs;
@@ -37,24 +38,26 @@ pub fn groups(p: &Provider) -> Vec<String> {
     out
 }
 
+/// What every `models/<group>.rs` imports.
+const GROUP_USES: &str = "\
+#[allow(unused_imports)]
+use cloud_sdks_runtime as rt;
+#[allow(unused_imports)]
+use super::*;
+";
+
 /// `models/<group>.rs`: the group's models, then its enums, then how the models are read.
 pub fn group(p: &Provider, group: &str) -> Emitted {
     let in_group: Vec<&Model> = p.models.iter().filter(|m| m.group == group).collect();
-    let models = in_group.iter().map(|m| model(p, m));
-    let enums = p.enums.iter().filter(|e| e.group == group).map(enumeration);
-    let doc = format!("The models and enums of the `{group}` group.");
+    let mut file = Emitted::default();
+    file.text(&format!("//!The models and enums of the `{group}` group.\n{GROUP_USES}"));
+    for m in &in_group {
+        model(&mut file, p, m);
+    }
+    for e in p.enums.iter().filter(|e| e.group == group) {
+        file.text(&enumeration(e));
+    }
     let read: Vec<Struct<'_>> = in_group.iter().map(|m| read(p, m)).collect();
-    let tokens = quote! {
-        #![doc = #doc]
-        #[allow(unused_imports)]
-        use cloud_sdks_runtime as rt;
-        #[allow(unused_imports)]
-        use super::*;
-
-        #(#models)*
-        #(#enums)*
-    };
-    let mut file = Emitted::from(tokens);
     file.text(&deserialize::list(&read));
     file
 }
@@ -94,49 +97,61 @@ fn response_types(p: &Provider) -> TokenStream {
     }
 }
 
-fn model(p: &Provider, m: &Model) -> TokenStream {
-    let name = rust::ident(&m.name);
-    let doc = docs::attrs(&docs::prose(&m.doc));
-    let fields = m.fields.iter().map(|f| field(m, f));
-    // a model of optional fields only starts out empty, so it gets `Default` too
-    let default = (m.input && m.fields.iter().all(|f| !f.required)).then(|| quote!(Default,));
+/// A model: its struct, constructors, redacted `Debug` and checks as text; the serde impls of
+/// a model read from a bare string or sent nested as tokens.
+fn model(file: &mut Emitted, p: &Provider, m: &Model) {
     // a model holding a password, token or key gets a Debug that hides it
     let secret = m.fields.iter().any(|f| f.secret);
-    let debug = (!secret).then(|| quote!(Debug,));
-    let redacted_debug = secret.then(|| {
-        let members: Vec<(String, bool, bool)> =
-            m.fields.iter().map(|f| (f.rust.clone(), f.required, f.secret)).collect();
-        rust::redacted_debug(&m.name, &members, None)
-    });
-    let derives = if m.nested {
-        // sent only, serialized to the nested wire shape by hand below; decoded (by Rust
-        // names) only from callers' JSON, for the dynamic entry point
-        quote!(#[derive(#debug Clone, PartialEq, #default)])
-    } else {
-        quote!(#[derive(#debug Clone, PartialEq, #default serde::Serialize)])
-    };
+    let mut derives = Vec::new();
+    if !secret {
+        derives.push("Debug");
+    }
+    derives.extend(["Clone", "PartialEq"]);
+    // a model of optional fields only starts out empty, so it gets `Default` too
+    if m.input && m.fields.iter().all(|f| !f.required) {
+        derives.push("Default");
+    }
+    // a nested model is sent only, serialized to the nested wire shape by hand below; decoded
+    // (by Rust names) only from callers' JSON, for the dynamic entry point
+    if !m.nested {
+        derives.push("serde::Serialize");
+    }
+    let mut out = Lines::default();
+    out.doc(&docs::prose(&m.doc));
+    out.line(&format!("#[derive({})]", derives.join(", ")));
     // a model that may also come as a bare string: its Serialize derive becomes an inherent
     // function (`remote = "Self"`), which the trait impls call for objects
-    let (remote, string_form) = match &m.from_string {
-        Some(field) => (quote!(#[serde(remote = "Self")]), string_form(m, field)),
-        None => (TokenStream::new(), TokenStream::new()),
-    };
-    let serialize = if m.nested { nested_serialize(m) } else { TokenStream::new() };
-    let builder = if m.input { constructors(m) } else { TokenStream::new() };
-    let check = if m.checked { check(p, m) } else { TokenStream::new() };
-    quote! {
-        #doc
-        #derives
-        #remote
-        #[non_exhaustive]
-        pub struct #name {
-            #(#fields)*
+    if m.from_string.is_some() {
+        out.line("#[serde(remote = \"Self\")]");
+    }
+    out.line("#[non_exhaustive]");
+    let name = rust::ident_text(&m.name);
+    if m.fields.is_empty() {
+        out.line(&format!("pub struct {name} {{}}"));
+    } else {
+        out.open(&format!("pub struct {name} {{"));
+        for f in &m.fields {
+            field(&mut out, m, f);
         }
-        #string_form
-        #redacted_debug
-        #serialize
-        #builder
-        #check
+        out.close("}");
+    }
+    file.text(&out.finish());
+    if let Some(field) = &m.from_string {
+        file.tokens(string_form(m, field));
+    }
+    if secret {
+        let members: Vec<(String, bool, bool)> =
+            m.fields.iter().map(|f| (f.rust.clone(), f.required, f.secret)).collect();
+        file.text(&rust::redacted_debug(&m.name, &members));
+    }
+    if m.nested {
+        file.tokens(nested_serialize(m));
+    }
+    if m.input {
+        file.text(&constructors(m));
+    }
+    if m.checked {
+        file.text(&check(p, m));
     }
 }
 
@@ -201,45 +216,37 @@ fn string_form(m: &Model, field: &str) -> TokenStream {
     }
 }
 
-fn field_doc(f: &Field) -> TokenStream {
+fn field_doc(f: &Field) -> String {
     let rules = checks::describe(&f.ty, &f.constraints);
     let mut text = docs::prose(&f.doc);
     if !rules.is_empty() {
         text.push_str("\n\n");
         text.push_str(&rules);
     }
-    docs::attrs(&text)
+    text
 }
 
-fn field(m: &Model, f: &Field) -> TokenStream {
-    let name = rust::ident(&f.rust);
-    let doc = field_doc(f);
-    let inner = rust::ty(&f.ty);
-    let ty = if f.required { inner } else { quote!(Option<#inner>) };
+fn field(out: &mut Lines, m: &Model, f: &Field) {
+    let ty = rust::ty_text(&f.ty);
+    let ty = if f.required { ty } else { format!("Option<{ty}>") };
     // what `Serialize` needs; reading is the `members!` list at the end of the file, and a
     // nested model has its own `Serialize`
     let mut serde_attrs = Vec::new();
     if !m.nested {
         let wire = &f.wire[0];
         if *wire != f.rust {
-            serde_attrs.push(quote!(rename = #wire));
+            serde_attrs.push(format!("rename = {}", text::string(wire)));
         }
         if !f.required {
-            serde_attrs.push(quote!(skip_serializing_if = "Option::is_none"));
+            serde_attrs.push("skip_serializing_if = \"Option::is_none\"".to_owned());
         }
     }
-    let serde = if serde_attrs.is_empty() {
-        TokenStream::new()
-    } else {
-        quote!(#[serde(#(#serde_attrs),*)])
-    };
-    let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-    quote! {
-        #doc
-        #deprecated
-        #serde
-        pub #name: #ty,
+    out.doc(&field_doc(f));
+    rust::deprecated(out, f.deprecated.as_ref());
+    if !serde_attrs.is_empty() {
+        out.line(&format!("#[serde({})]", serde_attrs.join(", ")));
     }
+    out.line(&format!("pub {}: {ty},", rust::ident_text(&f.rust)));
 }
 
 /// `Serialize` for a model with dotted wire names: builds the nested JSON object.
@@ -271,37 +278,20 @@ fn nested_serialize(m: &Model) -> TokenStream {
 }
 
 /// `new(<required fields>)` and a setter per optional field.
-fn constructors(m: &Model) -> TokenStream {
-    let name = rust::ident(&m.name);
+fn constructors(m: &Model) -> String {
     let required: Vec<&Field> = m.fields.iter().filter(|f| f.required).collect();
-    let args = required.iter().map(|f| {
-        let n = rust::ident(&f.rust);
-        let t = rust::arg_ty(&f.ty);
-        quote!(#n: #t)
-    });
-    let inits = m.fields.iter().map(|f| {
-        let n = rust::ident(&f.rust);
-        if f.required {
-            rust::init_from_arg(&f.rust, &f.ty)
-        } else {
-            quote!(#n: None)
-        }
-    });
-    let setters = m.fields.iter().filter(|f| !f.required).map(|f| {
-        let n = rust::ident(&f.rust);
-        let t = rust::arg_ty(&f.ty);
-        let value = rust::arg_into(&f.ty, "value");
-        let doc = field_doc(f);
-        let deprecated = f.deprecated.as_ref().map(|note| quote!(#[deprecated(note = #note)]));
-        quote! {
-            #doc
-            #deprecated
-            pub fn #n(mut self, value: #t) -> Self {
-                self.#n = Some(#value);
-                self
-            }
-        }
-    });
+    let args: Vec<String> = required
+        .iter()
+        .map(|f| format!("{}: {}", rust::ident_text(&f.rust), rust::arg_ty_text(&f.ty)))
+        .collect();
+    let inits: Vec<String> = m
+        .fields
+        .iter()
+        .map(|f| match f.required {
+            true => rust::init_from_arg_text(&f.rust, &f.ty),
+            false => format!("{}: None", rust::ident_text(&f.rust)),
+        })
+        .collect();
     let new_doc = if required.is_empty() {
         format!("Creates an empty `{}`; set what you need with the setters.", m.name)
     } else {
@@ -312,153 +302,137 @@ fn constructors(m: &Model) -> TokenStream {
             names.join(", ")
         )
     };
-    let allow_deprecated =
-        m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let many = (required.len() > 7).then(|| quote!(#[allow(clippy::too_many_arguments)]));
-    quote! {
-        impl #name {
-            #[doc = #new_doc]
-            #allow_deprecated
-            #many
-            pub fn new(#(#args),*) -> Self {
-                Self { #(#inits),* }
-            }
-            #(#setters)*
-        }
+    let mut out = Lines::default();
+    out.open(&format!("impl {} {{", rust::ident_text(&m.name)));
+    out.line(&format!("///{new_doc}"));
+    if m.fields.iter().any(|f| f.deprecated.is_some()) {
+        out.line("#[allow(deprecated)]");
     }
+    if required.len() > 7 {
+        out.line("#[allow(clippy::too_many_arguments)]");
+    }
+    out.open_wrapped("pub fn new(", &args, ") -> Self {");
+    out.wrapped("Self {", &inits, "}", true);
+    out.close("}");
+    for f in m.fields.iter().filter(|f| !f.required) {
+        let n = rust::ident_text(&f.rust);
+        out.doc(&field_doc(f));
+        rust::deprecated(&mut out, f.deprecated.as_ref());
+        let value = rust::arg_into_text(&f.ty, "value");
+        let arg = format!("value: {}", rust::arg_ty_text(&f.ty));
+        rust::setter(&mut out, &n, &arg, &format!("self.{n} = Some({value});"));
+    }
+    out.close("}");
+    out.finish()
 }
 
 /// `check`: the model's documented rules, run before a request carrying it is sent.
-fn check(p: &Provider, m: &Model) -> TokenStream {
-    let name = rust::ident(&m.name);
-    let per_field = m.fields.iter().map(|f| {
-        let n = rust::ident(&f.rust);
-        let rust_name = &f.rust;
-        let body = checks::value(p, &quote!(value), &f.ty, &f.constraints, &quote!(label));
-        if body.is_empty() {
-            return body;
+fn check(p: &Provider, m: &Model) -> String {
+    let field = |member: &str| m.fields.iter().find(|f| f.rust == member);
+    let value_of = |member: &str| {
+        let n = rust::ident_text(member);
+        match field(member) {
+            Some(f) if f.required => format!("Some(&self.{n})"),
+            _ => format!("self.{n}.as_ref()"),
         }
-        let label_init = quote! { let label = rt::check::Field::Member(&at, #rust_name); };
-        if f.required {
-            quote! { { let value = &self.#n; #label_init #body } }
-        } else {
-            quote! { if let Some(value) = &self.#n { #label_init #body } }
+    };
+    let is_set = |member: &str| match field(member) {
+        Some(f) if f.required => "true".to_owned(),
+        _ => format!("self.{}.is_some()", rust::ident_text(member)),
+    };
+    let label = |member: &str| format!("rt::check::Field::Member(&at, {})", text::string(member));
+    let mut body = Vec::new();
+    for f in &m.fields {
+        let checks = checks::value(p, "value", &f.ty, &f.constraints, "label");
+        if checks.is_empty() {
+            continue;
         }
-    });
-    let groups = checks::groups(
-        &m.at_least_one_of,
-        &m.at_most_one_of,
-        |member| {
-            let n = rust::ident(member);
-            match m.fields.iter().find(|f| f.rust == member) {
-                Some(f) if f.required => quote!(true),
-                _ => quote!(self.#n.is_some()),
-            }
-        },
-        |member| quote!(rt::check::Field::Member(&at, #member)),
+        let place = format!("&self.{}", rust::ident_text(&f.rust));
+        body.extend(checks::member(f.required, &place, &label(&f.rust), checks));
+    }
+    body.extend(checks::groups(&m.at_least_one_of, &m.at_most_one_of, is_set, label));
+    body.extend(checks::requirements(&m.requires, value_of, is_set, label));
+    let mut out = Lines::default();
+    out.open(&format!("impl {} {{", rust::ident_text(&m.name)));
+    out.line("/// Checks the documented rules of this model; `at` names it in errors.");
+    if m.fields.iter().any(|f| f.deprecated.is_some()) {
+        out.line("#[allow(deprecated)]");
+    }
+    out.open_wrapped(
+        "pub(crate) fn check(",
+        &["&self".to_owned(), "operation: &str".to_owned(), "at: rt::check::Field<'_>".to_owned()],
+        ") -> Result<(), rt::InvalidArgument> {",
     );
-    let requires = checks::requirements(
-        &m.requires,
-        |member| {
-            let n = rust::ident(member);
-            match m.fields.iter().find(|f| f.rust == member) {
-                Some(f) if f.required => quote!(Some(&self.#n)),
-                _ => quote!(self.#n.as_ref()),
-            }
-        },
-        |member| {
-            let n = rust::ident(member);
-            match m.fields.iter().find(|f| f.rust == member) {
-                Some(f) if f.required => quote!(true),
-                _ => quote!(self.#n.is_some()),
-            }
-        },
-        |member| quote!(rt::check::Field::Member(&at, #member)),
-    );
-    let allow_deprecated =
-        m.fields.iter().any(|f| f.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    quote! {
-        impl #name {
-            /// Checks the documented rules of this model; `at` names it in errors.
-            #allow_deprecated
-            pub(crate) fn check(&self, operation: &str, at: rt::check::Field<'_>) -> Result<(), rt::InvalidArgument> {
-                #(#per_field)*
-                #groups
-                #requires
-                let _ = (operation, at);
-                Ok(())
-            }
+    for line in body {
+        out.line(&line);
+    }
+    out.line("let _ = (operation, at);");
+    out.line("Ok(())");
+    out.close("}");
+    out.close("}");
+    out.finish()
+}
+
+/// An enum's trait impls, the same for every enum but its name (`NAME`).
+const ENUM_IMPLS: &str = "\
+impl From<&str> for NAME {
+    fn from(value: &str) -> Self {
+        match value {
+VALUES_TO_VARIANTS            other => Self::Unknown(other.to_owned()),
         }
     }
 }
-
-fn enumeration(e: &Enum) -> TokenStream {
-    let name = rust::ident(&e.name);
-    let doc = docs::attrs(&docs::prose(&e.doc));
-    let variants = e.values.iter().map(|v| {
-        let variant = rust::ident(&v.rust);
-        let doc = docs::attrs(&format!("{}\n\nOn the wire: `{}`.", docs::prose(&v.doc), v.value));
-        quote! { #doc #variant, }
-    });
-    let to_str = e.values.iter().map(|v| {
-        let variant = rust::ident(&v.rust);
-        let value = &v.value;
-        quote! { Self::#variant => #value, }
-    });
-    let from_str = e.values.iter().map(|v| {
-        let variant = rust::ident(&v.rust);
-        let value = &v.value;
-        quote! { #value => Self::#variant, }
-    });
-    let values = e.values.iter().map(|v| &v.value);
-    quote! {
-        #doc
-        #[derive(Debug, Clone, PartialEq, Eq, Hash)]
-        #[non_exhaustive]
-        pub enum #name {
-            #(#variants)*
-            /// A value this version of the crate does not know; kept as sent.
-            Unknown(String),
-        }
-
-        impl #name {
-            /// Every documented value, as sent on the wire.
-            pub const VALUES: &'static [&'static str] = &[#(#values),*];
-
-            /// The value as sent on the wire.
-            pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_str)*
-                    Self::Unknown(value) => value,
-                }
-            }
-        }
-
-        impl From<&str> for #name {
-            fn from(value: &str) -> Self {
-                match value {
-                    #(#from_str)*
-                    other => Self::Unknown(other.to_owned()),
-                }
-            }
-        }
-
-        impl std::fmt::Display for #name {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str(self.as_str())
-            }
-        }
-
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                serializer.serialize_str(self.as_str())
-            }
-        }
-
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                rt::encode::deserialize_str_enum(deserializer)
-            }
-        }
+impl std::fmt::Display for NAME {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
     }
+}
+impl serde::Serialize for NAME {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(self.as_str())
+    }
+}
+impl<'de> serde::Deserialize<'de> for NAME {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        rt::encode::deserialize_str_enum(deserializer)
+    }
+}
+";
+
+/// An enum of wire values, with `Unknown` for the values this crate does not know.
+fn enumeration(e: &Enum) -> String {
+    let name = rust::ident_text(&e.name);
+    let mut out = Lines::default();
+    out.doc(&docs::prose(&e.doc));
+    out.line("#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
+    out.line("#[non_exhaustive]");
+    out.open(&format!("pub enum {name} {{"));
+    for v in &e.values {
+        out.doc(&format!("{}\n\nOn the wire: `{}`.", docs::prose(&v.doc), v.value));
+        out.line(&format!("{},", rust::ident_text(&v.rust)));
+    }
+    out.line("/// A value this version of the crate does not know; kept as sent.");
+    out.line("Unknown(String),");
+    out.close("}");
+    out.open(&format!("impl {name} {{"));
+    out.line("/// Every documented value, as sent on the wire.");
+    let values: Vec<String> = e.values.iter().map(|v| text::string(&v.value)).collect();
+    out.wrapped("pub const VALUES: &'static [&'static str] = &[", &values, "];", false);
+    out.line("/// The value as sent on the wire.");
+    out.open("pub fn as_str(&self) -> &str {");
+    out.open("match self {");
+    for v in &e.values {
+        out.line(&format!("Self::{} => {},", rust::ident_text(&v.rust), text::string(&v.value)));
+    }
+    out.line("Self::Unknown(value) => value,");
+    out.close("}");
+    out.close("}");
+    out.close("}");
+    let mut arms = Lines::default();
+    for v in &e.values {
+        let variant = rust::ident_text(&v.rust);
+        arms.line(&format!("            {} => Self::{variant},", text::string(&v.value)));
+    }
+    let impls = ENUM_IMPLS.replace("NAME", &name).replace("VALUES_TO_VARIANTS", &arms.finish());
+    out.finish() + &impls
 }

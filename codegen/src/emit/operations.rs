@@ -49,24 +49,22 @@ pub fn groups(p: &Provider) -> Vec<String> {
     out
 }
 
+/// What every `operations/<group>.rs` imports.
+const GROUP_USES: &str = "\
+use cloud_sdks_runtime as rt;
+#[allow(unused_imports)]
+use super::super::models::*;
+#[allow(unused_imports)]
+use super::super::{Call, Client, Error, ErrorKind};
+#[allow(unused_imports)]
+use super::*;
+";
+
 /// `operations/<group>.rs`: the group's operations, then how their arguments are read.
 pub fn group(p: &Provider, group: &str) -> Emitted {
     let in_group: Vec<&Operation> = p.operations.iter().filter(|op| op.group == group).collect();
-    let mut head = Lines::default();
-    head.line(&format!("//!The operations of the `{group}` group."));
-    for line in [
-        "use cloud_sdks_runtime as rt;",
-        "#[allow(unused_imports)]",
-        "use super::super::models::*;",
-        "#[allow(unused_imports)]",
-        "use super::super::{Call, Client, Error, ErrorKind};",
-        "#[allow(unused_imports)]",
-        "use super::*;",
-    ] {
-        head.line(line);
-    }
     let mut file = Emitted::default();
-    file.text(&head.finish());
+    file.text(&format!("//!The operations of the `{group}` group.\n{GROUP_USES}"));
     for op in &in_group {
         operation(&mut file, p, op);
     }
@@ -131,12 +129,11 @@ fn namespace_getter(ns: &[String], client: TokenStream) -> TokenStream {
     }
 }
 
-/// Everything of one operation: its model and `impl Operation` (the checks are tokens), then
-/// its request type, starter and setters (text: the same few shapes for every operation).
+/// Everything of one operation: its model, `impl Operation`, request type, starter and setters.
 fn operation(file: &mut Emitted, p: &Provider, op: &Operation) {
     params_model(file, op);
-    file.tokens(operation_impl(p, op));
     let mut out = Lines::default();
+    operation_impl(&mut out, p, op);
     out.line(&format!(
         "///A `{}` request: set optional arguments, then `.await` it (or call [`send`](Call::send)).",
         op.name
@@ -179,13 +176,6 @@ fn required_args(op: &Operation) -> Vec<String> {
         .filter(|p| p.required)
         .map(|p| format!("{}: {}", rust::ident_text(&p.name), rust::arg_ty_text(&p.ty)))
         .collect()
-}
-
-/// `#[deprecated(note = …)]` when there is a note.
-fn deprecated(out: &mut Lines, note: Option<&String>) {
-    if let Some(note) = note {
-        out.line(&format!("#[deprecated(note = {})]", text::string(note)));
-    }
 }
 
 /// How `<Name>Params` is read from callers' JSON, where a misspelt argument must not be lost
@@ -251,7 +241,7 @@ fn params_model(file: &mut Emitted, op: &Operation) {
             .map(|param| (param.name.clone(), param.required, param.secret))
             .collect();
         file.text(&out.finish());
-        file.tokens(rust::redacted_debug(&name, &members, None));
+        file.text(&rust::redacted_debug(&name, &members));
         out = Lines::default();
     }
     let inits: Vec<String> = op
@@ -277,69 +267,55 @@ fn params_model(file: &mut Emitted, op: &Operation) {
 // crate's own build only type-checks its operations; without it the memset crate emitted
 // 27 times the LLVM IR (909k lines against 33k).
 /// `impl Operation`: the catalog entry, the checks, how the answer is read.
-fn operation_impl(p: &Provider, op: &Operation) -> TokenStream {
-    let name = rust::params_name(op);
-    let info = rust::info_name(op);
-    let output = output_ty(op);
-    let checks = argument_checks(p, op);
-    let check = (!checks.is_empty()).then(|| {
-        let op_name = &op.name;
-        quote! {
-            #[inline]
-            fn check(&self) -> Result<(), rt::InvalidArgument> {
-                let operation = #op_name;
-                #checks
-                Ok(())
-            }
-        }
-    });
+fn operation_impl(out: &mut Lines, p: &Provider, op: &Operation) {
     let read = match &op.answer {
-        Answer::Nothing => quote!(rt::operation::answer::nothing(response)),
+        Answer::Nothing => "rt::operation::answer::nothing(response)".to_owned(),
         Answer::Value(_) | Answer::Job { id_field: None, .. } | Answer::JobOrState(_) => {
-            quote!(rt::operation::answer::value(response))
+            "rt::operation::answer::value(response)".to_owned()
         }
         Answer::Accepted(Some(_)) => {
-            quote!(rt::operation::answer::accepted(response, &super::super::PROVIDER))
+            "rt::operation::answer::accepted(response, &super::super::PROVIDER)".to_owned()
         }
         Answer::Accepted(None) => {
-            quote!(rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER))
+            "rt::operation::answer::accepted_nothing(response, &super::super::PROVIDER)".to_owned()
         }
-        Answer::Job { ty, id_field: Some(id) } => {
-            let t = rust::ty(ty);
-            let id = rust::ident(id);
-            quote!(rt::operation::answer::job(response, |job: &#t| &job.#id))
-        }
+        Answer::Job { ty, id_field: Some(id) } => format!(
+            "rt::operation::answer::job(response, |job: &{}| &job.{})",
+            rust::ty_text(ty),
+            rust::ident_text(id)
+        ),
     };
-    let allow_deprecated =
-        op.params.iter().any(|p| p.deprecated.is_some()).then(|| quote!(#[allow(deprecated)]));
-    let read_first = op.read_first.is_some().then(|| {
-        let op_name = &op.name;
-        quote! {
-            fn read_first() -> Option<&'static rt::catalog::ReadFirst> {
-                super::super::catalog::CATALOG.read_first(#op_name)
-            }
-        }
-    });
-    quote! {
-        #allow_deprecated
-        impl rt::Operation for #name {
-            type Output = #output;
-            type Kind = ErrorKind;
-
-            fn info() -> &'static rt::catalog::OperationInfo {
-                &super::super::catalog::#info
-            }
-
-            #check
-
-            #read_first
-
-            #[inline]
-            fn read(response: rt::Response) -> Result<Self::Output, Error> {
-                #read
-            }
-        }
+    let op_name = text::string(&op.name);
+    if op.params.iter().any(|p| p.deprecated.is_some()) {
+        out.line("#[allow(deprecated)]");
     }
+    out.open(&format!("impl rt::Operation for {} {{", rust::params_name(op)));
+    out.line(&format!("type Output = {};", output_ty_text(op)));
+    out.line("type Kind = ErrorKind;");
+    out.open("fn info() -> &'static rt::catalog::OperationInfo {");
+    out.line(&format!("&super::super::catalog::{}", rust::info_name(op)));
+    out.close("}");
+    let checks = argument_checks(p, op);
+    if !checks.is_empty() {
+        out.line("#[inline]");
+        out.open("fn check(&self) -> Result<(), rt::InvalidArgument> {");
+        out.line(&format!("let operation = {op_name};"));
+        for line in checks {
+            out.line(&line);
+        }
+        out.line("Ok(())");
+        out.close("}");
+    }
+    if op.read_first.is_some() {
+        out.open("fn read_first() -> Option<&'static rt::catalog::ReadFirst> {");
+        out.line(&format!("super::super::catalog::CATALOG.read_first({op_name})"));
+        out.close("}");
+    }
+    out.line("#[inline]");
+    out.open("fn read(response: rt::Response) -> Result<Self::Output, Error> {");
+    out.line(&read);
+    out.close("}");
+    out.close("}");
 }
 
 /// The method that starts an operation: required arguments in, request out.
@@ -355,7 +331,7 @@ fn starter(out: &mut Lines, op: &Operation) {
     let params = format!("{}::new({})", rust::params_name(op), names.join(", "));
     out.open(&format!("impl {owner} {{"));
     out.doc(&operation_doc(op));
-    deprecated(out, op.deprecated.as_ref());
+    rust::deprecated(out, op.deprecated.as_ref());
     allow_many(out, op);
     let method = rust::ident_text(&op.method_name);
     out.open_wrapped(
@@ -375,20 +351,13 @@ fn setters(out: &mut Lines, op: &Operation) {
         let value = rust::arg_into_text(&param.ty, "value");
         let value = if param.nullable { format!("Some({value})") } else { value };
         out.doc(&param_doc(param));
-        deprecated(out, param.deprecated.as_ref());
-        out.open(&format!(
-            "pub fn {n}(mut self, value: {}) -> Self {{",
-            rust::arg_ty_text(&param.ty)
-        ));
-        out.line(&format!("self.params.{n} = Some({value});"));
-        out.line("self");
-        out.close("}");
+        rust::deprecated(out, param.deprecated.as_ref());
+        let arg = format!("value: {}", rust::arg_ty_text(&param.ty));
+        rust::setter(out, &n, &arg, &format!("self.params.{n} = Some({value});"));
         if param.nullable {
             out.line(&format!("///Sends `{}` as `null`, which clears it.", param.wire.join(".")));
-            out.open(&format!("pub fn clear_{}(mut self) -> Self {{", param.name));
-            out.line(&format!("self.params.{n} = Some(None);"));
-            out.line("self");
-            out.close("}");
+            let clear = format!("clear_{}", param.name);
+            rust::setter(out, &clear, "", &format!("self.params.{n} = Some(None);"));
         }
     }
 }
@@ -419,64 +388,54 @@ fn pages_method(out: &mut Lines, op: &Operation) {
 
 /// The Rust type an operation resolves to.
 pub fn output_ty(op: &Operation) -> TokenStream {
+    rust::tokens(&output_ty_text(op))
+}
+
+/// [`output_ty`] as source text.
+fn output_ty_text(op: &Operation) -> String {
     match &op.answer {
-        Answer::Nothing => quote!(()),
-        Answer::Value(ty) | Answer::Job { ty, .. } => rust::ty(ty),
-        Answer::Accepted(Some(ty)) => {
-            let t = rust::ty(ty);
-            quote!(rt::Accepted<#t>)
-        }
-        Answer::Accepted(None) => quote!(rt::Accepted<()>),
-        Answer::JobOrState(ty) => {
-            let t = rust::ty(ty);
-            quote!(rt::JobOrState<#t>)
-        }
+        Answer::Nothing => "()".to_owned(),
+        Answer::Value(ty) | Answer::Job { ty, .. } => rust::ty_text(ty),
+        Answer::Accepted(Some(ty)) => format!("rt::Accepted<{}>", rust::ty_text(ty)),
+        Answer::Accepted(None) => "rt::Accepted<()>".to_owned(),
+        Answer::JobOrState(ty) => format!("rt::JobOrState<{}>", rust::ty_text(ty)),
     }
 }
 
 /// Statements checking every argument's documented rules (and the one-of groups), with
 /// `operation` in scope.
-fn argument_checks(p: &Provider, op: &Operation) -> TokenStream {
+fn argument_checks(p: &Provider, op: &Operation) -> checks::Statements {
     let param = |member: &str| op.params.iter().find(|param| param.name == member);
     // an argument as `Option<&T>`: set or not (a cleared one is not set)
     let value_of = |member: &str| {
-        let n = rust::ident(member);
+        let n = rust::ident_text(member);
         match param(member) {
-            Some(param) if param.required => quote!(Some(&self.#n)),
-            Some(param) if param.nullable => quote!(self.#n.as_ref().and_then(Option::as_ref)),
-            _ => quote!(self.#n.as_ref()),
+            Some(param) if param.required => format!("Some(&self.{n})"),
+            Some(param) if param.nullable => format!("self.{n}.as_ref().and_then(Option::as_ref)"),
+            _ => format!("self.{n}.as_ref()"),
         }
     };
     let is_set = |member: &str| match param(member) {
-        Some(param) if param.required => quote!(true),
-        _ => {
-            let value = value_of(member);
-            quote!(#value.is_some())
-        }
+        Some(param) if param.required => "true".to_owned(),
+        _ => format!("{}.is_some()", value_of(member)),
     };
-    let param_checks = op.params.iter().map(|param| {
-        let body = checks::value(p, &quote!(value), &param.ty, &param.constraints, &quote!(label));
+    let mut out = Vec::new();
+    for param in &op.params {
+        let body = checks::value(p, "value", &param.ty, &param.constraints, "label");
         if body.is_empty() {
-            return body;
+            continue;
         }
-        let name = &param.name;
-        let label = quote! { let label = rt::check::Field::Name(#name); };
-        if param.required {
-            let n = rust::ident(&param.name);
-            quote! { { let value = &self.#n; #label #body } }
-        } else {
-            let value = value_of(&param.name);
-            quote! { if let Some(value) = #value { #label #body } }
-        }
-    });
-    let label = |m: &str| quote!(rt::check::Field::Name(#m));
-    let groups = checks::groups(&op.at_least_one_of, &op.at_most_one_of, is_set, label);
-    let requires = checks::requirements(&op.requires, value_of, is_set, label);
-    quote! {
-        #(#param_checks)*
-        #groups
-        #requires
+        let place = match param.required {
+            true => format!("&self.{}", rust::ident_text(&param.name)),
+            false => value_of(&param.name),
+        };
+        let label = format!("rt::check::Field::Name({})", text::string(&param.name));
+        out.extend(checks::member(param.required, &place, &label, body));
     }
+    let label = |m: &str| format!("rt::check::Field::Name({})", text::string(m));
+    out.extend(checks::groups(&op.at_least_one_of, &op.at_most_one_of, is_set, label));
+    out.extend(checks::requirements(&op.requires, value_of, is_set, label));
+    out
 }
 
 /// The rustdoc of an operation: what it does, its arguments, notes, warning and wire form.

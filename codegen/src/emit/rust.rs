@@ -2,8 +2,9 @@
 
 use heck::ToUpperCamelCase;
 use proc_macro2::{Ident, Span, TokenStream};
-use quote::{format_ident, quote};
+use quote::format_ident;
 
+use super::text::{self, Lines};
 use crate::ir::{Literal, Operation, Ty};
 
 const KEYWORDS: &[&str] = &[
@@ -33,7 +34,7 @@ pub fn ident_text(name: &str) -> String {
 }
 
 /// Source text the generator wrote as tokens, for the emitters that build tokens.
-fn tokens(text: &str) -> TokenStream {
+pub fn tokens(text: &str) -> TokenStream {
     // the text comes from the functions below, out of validated names: it always lexes
     text.parse().unwrap_or_else(|err| panic!("codegen wrote Rust that does not lex: {text}: {err}"))
 }
@@ -106,12 +107,8 @@ pub fn arg_ty_text(t: &Ty) -> String {
     }
 }
 
-/// A struct field initialised from the argument of the same name (converting strings).
-pub fn init_from_arg(name: &str, t: &Ty) -> TokenStream {
-    tokens(&init_from_arg_text(name, t))
-}
-
-/// [`init_from_arg`] as source text.
+/// A struct field initialised from the argument of the same name (converting strings), as
+/// source text.
 pub fn init_from_arg_text(name: &str, t: &Ty) -> String {
     let n = ident_text(name);
     match t {
@@ -120,12 +117,7 @@ pub fn init_from_arg_text(name: &str, t: &Ty) -> String {
     }
 }
 
-/// Converts an argument of `arg_ty(t)` into the stored type.
-pub fn arg_into(t: &Ty, value: &str) -> TokenStream {
-    tokens(&arg_into_text(t, value))
-}
-
-/// [`arg_into`] as source text.
+/// Converts `value`, an argument of `arg_ty(t)`, into the stored type, as source text.
 pub fn arg_into_text(t: &Ty, value: &str) -> String {
     match t {
         Ty::String | Ty::Enum(_) => format!("{value}.into()"),
@@ -145,29 +137,40 @@ pub fn literal_doc(l: &Literal) -> String {
 }
 
 /// A `Debug` impl for `name` that shows `<redacted>` instead of its secret members: `members`
-/// are (Rust name, required, secret); `lifetime` for a struct with one (request builders).
-pub fn redacted_debug(
-    name: &str,
-    members: &[(String, bool, bool)],
-    lifetime: Option<TokenStream>,
-) -> TokenStream {
-    let ty = ident(name);
-    let name_text = name;
-    let generics = lifetime.map(|l| quote!(<#l>)).unwrap_or_default();
-    let fields = members.iter().map(|(member, required, secret)| {
-        let n = ident(member);
+/// are (Rust name, required, secret).
+pub fn redacted_debug(name: &str, members: &[(String, bool, bool)]) -> String {
+    let mut out = Lines::default();
+    out.open(&format!("impl std::fmt::Debug for {} {{", ident_text(name)));
+    out.open("fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {");
+    out.line(&format!("f.debug_struct({})", text::string(name)));
+    for (member, required, secret) in members {
+        let n = ident_text(member);
         let value = match (secret, required) {
-            (false, _) => quote!(&self.#n),
-            (true, true) => quote!(&"<redacted>"),
-            (true, false) => quote!(&self.#n.as_ref().map(|_| "<redacted>")),
+            (false, _) => format!("&self.{n}"),
+            (true, true) => "&\"<redacted>\"".to_owned(),
+            (true, false) => format!("&self.{n}.as_ref().map(|_| \"<redacted>\")"),
         };
-        quote!(.field(#member, #value))
-    });
-    quote! {
-        impl std::fmt::Debug for #ty #generics {
-            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.debug_struct(#name_text) #(#fields)* .finish()
-            }
-        }
+        out.line(&format!("    .field({}, {value})", text::string(member)));
     }
+    out.line("    .finish()");
+    out.close("}");
+    out.close("}");
+    out.finish()
+}
+
+/// `#[deprecated(note = …)]` when there is a note.
+pub fn deprecated(out: &mut Lines, note: Option<&String>) {
+    if let Some(note) = note {
+        out.line(&format!("#[deprecated(note = {})]", text::string(note)));
+    }
+}
+
+/// A setter, `pub fn name(mut self, arg) -> Self` (`arg` may be empty), that runs `store` and
+/// returns the value.
+pub fn setter(out: &mut Lines, name: &str, arg: &str, store: &str) {
+    let arg = if arg.is_empty() { String::new() } else { format!(", {arg}") };
+    out.open(&format!("pub fn {name}(mut self{arg}) -> Self {{"));
+    out.line(store);
+    out.line("self");
+    out.close("}");
 }

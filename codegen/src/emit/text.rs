@@ -1,7 +1,7 @@
 //! Rust source written out as text, for the parts of generated files that are lists of data
-//! (the catalog, the `members!` lists) or the same few shapes over and over (the operations'
-//! models, starters and setters): laid out here directly, they need no parsing and
-//! formatting, which is most of what regenerating costs.
+//! (the catalog, the `members!` lists) or the same few shapes over and over (the operations,
+//! models and enums, with their checks): laid out here directly, they need no parsing and
+//! formatting, which was most of what regenerating cost.
 
 /// The width [`Lines::wrapped`] keeps a line within, as rustfmt does for hand-written code.
 const WIDTH: usize = 100;

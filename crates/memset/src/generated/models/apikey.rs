@@ -47,18 +47,12 @@ impl ApiKeyScopes {
         Self { method: None, name: None }
     }
     /// The only methods the key may call, e.g. `server.reboot`.
-    pub fn method(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn method(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.method = Some(value.into().into_vec());
         self
     }
     /// The only services (values of a `name` argument) the key may be used on.
-    pub fn name(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn name(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.name = Some(value.into().into_vec());
         self
     }

@@ -251,9 +251,7 @@ impl serde::Serialize for ClusterScheduler {
     }
 }
 impl<'de> serde::Deserialize<'de> for ClusterScheduler {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -153,15 +153,7 @@ impl NewZoneRecord {
         }
         if let Some(value) = &self.ttl {
             let label = rt::check::Field::Member(&at, "ttl");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64, 21600i64, 43200i64, 86400i64])?;
         }
         if let Some(value) = &self.priority {
             let label = rt::check::Field::Member(&at, "priority");
@@ -253,15 +245,7 @@ pub enum DnsRecordType {
 }
 impl DnsRecordType {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "A",
-        "AAAA",
-        "CNAME",
-        "MX",
-        "NS",
-        "SRV",
-        "TXT",
-    ];
+    pub const VALUES: &'static [&'static str] = &["A", "AAAA", "CNAME", "MX", "NS", "SRV", "TXT"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -301,9 +285,7 @@ impl serde::Serialize for DnsRecordType {
     }
 }
 impl<'de> serde::Deserialize<'de> for DnsRecordType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

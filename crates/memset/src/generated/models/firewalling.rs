@@ -209,24 +209,7 @@ impl NewFirewallRule {
         }
         if let Some(value) = &self.protocols {
             let label = rt::check::Field::Member(&at, "protocols");
-            rt::check::one_of_joined(
-                operation,
-                label,
-                value,
-                &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
-                ",",
-            )?;
+            rt::check::one_of_joined(operation, label, value, &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"], ",")?;
         }
         {
             let value = &self.ordering;
@@ -236,12 +219,7 @@ impl NewFirewallRule {
         }
         if let Some(value) = &self.direction {
             let label = rt::check::Field::Member(&at, "direction");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                FirewallDirection::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), FirewallDirection::VALUES)?;
         }
         let _ = (operation, at);
         Ok(())
@@ -272,12 +250,7 @@ pub enum FirewallType {
 }
 impl FirewallType {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "none",
-        "basic",
-        "self_managed",
-        "managed",
-    ];
+    pub const VALUES: &'static [&'static str] = &["none", "basic", "self_managed", "managed"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -311,9 +284,7 @@ impl serde::Serialize for FirewallType {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -370,9 +341,7 @@ impl serde::Serialize for FirewallOutboundPolicy {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallOutboundPolicy {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -429,9 +398,7 @@ impl serde::Serialize for FirewallAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -494,9 +461,7 @@ impl serde::Serialize for FirewallIpVersion {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallIpVersion {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -547,9 +512,7 @@ impl serde::Serialize for FirewallDirection {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallDirection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -606,9 +569,7 @@ impl serde::Serialize for FirewallRuleGroupStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for FirewallRuleGroupStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

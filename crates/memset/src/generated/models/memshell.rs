@@ -13,7 +13,9 @@ pub struct MemshellPassword {
 }
 impl std::fmt::Debug for MemshellPassword {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("MemshellPassword").field("password", &"<redacted>").finish()
+        f.debug_struct("MemshellPassword")
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 /// MemShell access to a service.

@@ -108,9 +108,7 @@ impl serde::Serialize for PaymentMethodType {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMethodType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -167,9 +165,7 @@ impl serde::Serialize for PaymentMethodStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMethodStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -301,9 +301,7 @@ impl serde::Serialize for MonitoringLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for MonitoringLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -392,9 +390,7 @@ impl serde::Serialize for SupportLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for SupportLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -451,9 +447,7 @@ impl serde::Serialize for VulnscanLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for VulnscanLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -482,12 +476,7 @@ pub enum IntrusionDetectionLevel {
 }
 impl IntrusionDetectionLevel {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "none",
-        "basic",
-        "monitored",
-        "protected",
-    ];
+    pub const VALUES: &'static [&'static str] = &["none", "basic", "monitored", "protected"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -521,9 +510,7 @@ impl serde::Serialize for IntrusionDetectionLevel {
     }
 }
 impl<'de> serde::Deserialize<'de> for IntrusionDetectionLevel {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -580,9 +567,7 @@ impl serde::Serialize for SnapshotImageType {
     }
 }
 impl<'de> serde::Deserialize<'de> for SnapshotImageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -713,9 +698,7 @@ impl serde::Serialize for MonitoringService {
     }
 }
 impl<'de> serde::Deserialize<'de> for MonitoringService {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -744,12 +727,7 @@ pub enum MonitoringAlertType {
 }
 impl MonitoringAlertType {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "email",
-        "sms",
-        "memset-warning",
-        "memset-alert",
-    ];
+    pub const VALUES: &'static [&'static str] = &["email", "sms", "memset-warning", "memset-alert"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -783,9 +761,7 @@ impl serde::Serialize for MonitoringAlertType {
     }
 }
 impl<'de> serde::Deserialize<'de> for MonitoringAlertType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -814,12 +790,7 @@ pub enum MonitoringStatus {
 }
 impl MonitoringStatus {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "OK",
-        "WARNING",
-        "CRITICAL",
-        "UNKNOWN",
-    ];
+    pub const VALUES: &'static [&'static str] = &["OK", "WARNING", "CRITICAL", "UNKNOWN"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -853,9 +824,7 @@ impl serde::Serialize for MonitoringStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for MonitoringStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -101,9 +101,7 @@ impl serde::Serialize for ServiceStatus {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -174,12 +174,7 @@ impl rt::Operation for BandwidthUsageParams {
         }
         if let Some(value) = self.period.as_ref() {
             let label = rt::check::Field::Name("period");
-            rt::check::one_of(
-                operation,
-                label,
-                value,
-                &["day", "week", "month", "quarter", "halfyear", "year"],
-            )?;
+            rt::check::one_of(operation, label, value, &["day", "week", "month", "quarter", "halfyear", "year"])?;
         }
         Ok(())
     }

@@ -78,12 +78,7 @@ impl rt::Operation for CreateExtraBandwidthParams {
         {
             let value = &self.amount;
             let label = rt::check::Field::Name("amount");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[50i64, 100i64, 250i64, 500i64],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[50i64, 100i64, 250i64, 500i64])?;
         }
         Ok(())
     }
@@ -684,21 +679,11 @@ impl rt::Operation for CreateMonthlyFullserverParams {
         }
         if let Some(value) = self.intrusion_detection.as_ref() {
             let label = rt::check::Field::Name("intrusion_detection");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                IntrusionDetectionLevel::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), IntrusionDetectionLevel::VALUES)?;
         }
         if let Some(value) = self.monitoring_level.as_ref() {
             let label = rt::check::Field::Name("monitoring_level");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringLevel::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringLevel::VALUES)?;
         }
         if let Some(value) = self.vulnscan.as_ref() {
             let label = rt::check::Field::Name("vulnscan");
@@ -734,12 +719,7 @@ impl rt::Operation for CreateMonthlyFullserverParams {
         }
         if let Some(value) = self.partitioning.as_ref() {
             let label = rt::check::Field::Name("partitioning");
-            rt::check::one_of(
-                operation,
-                label,
-                value,
-                &["all_root", "data_home", "two_volumes", "custom"],
-            )?;
+            rt::check::one_of(operation, label, value, &["all_root", "data_home", "two_volumes", "custom"])?;
         }
         Ok(())
     }
@@ -1051,21 +1031,11 @@ impl rt::Operation for CreateMonthlyMiniserverParams {
         }
         if let Some(value) = self.intrusion_detection.as_ref() {
             let label = rt::check::Field::Name("intrusion_detection");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                IntrusionDetectionLevel::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), IntrusionDetectionLevel::VALUES)?;
         }
         if let Some(value) = self.monitoring_level.as_ref() {
             let label = rt::check::Field::Name("monitoring_level");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringLevel::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringLevel::VALUES)?;
         }
         if let Some(value) = self.vulnscan.as_ref() {
             let label = rt::check::Field::Name("vulnscan");

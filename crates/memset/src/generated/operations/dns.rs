@@ -247,15 +247,7 @@ impl rt::Operation for DnsZoneCreateParams {
         }
         if let Some(value) = self.ttl.as_ref() {
             let label = rt::check::Field::Name("ttl");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64, 21600i64, 43200i64, 86400i64])?;
         }
         if let Some(value) = self.records.as_ref() {
             let label = rt::check::Field::Name("records");
@@ -830,15 +822,7 @@ impl rt::Operation for DnsZoneRecordCreateParams {
         }
         if let Some(value) = self.ttl.as_ref() {
             let label = rt::check::Field::Name("ttl");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64, 21600i64, 43200i64, 86400i64])?;
         }
         if let Some(value) = self.priority.as_ref() {
             let label = rt::check::Field::Name("priority");
@@ -1131,15 +1115,7 @@ impl rt::Operation for DnsZoneRecordUpdateParams {
         }
         if let Some(value) = self.ttl.as_ref() {
             let label = rt::check::Field::Name("ttl");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64, 21600i64, 43200i64, 86400i64])?;
         }
         if let Some(value) = self.priority.as_ref() {
             let label = rt::check::Field::Name("priority");
@@ -1264,15 +1240,7 @@ impl rt::Operation for DnsZoneUpdateParams {
         }
         if let Some(value) = self.ttl.as_ref() {
             let label = rt::check::Field::Name("ttl");
-            rt::check::one_of_i64(
-                operation,
-                label,
-                *value,
-                &[
-                    0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64,
-                    21600i64, 43200i64, 86400i64,
-                ],
-            )?;
+            rt::check::one_of_i64(operation, label, *value, &[0i64, 300i64, 600i64, 900i64, 1800i64, 3600i64, 7200i64, 10800i64, 21600i64, 43200i64, 86400i64])?;
         }
         Ok(())
     }

@@ -83,24 +83,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of_joined(
-                operation,
-                label,
-                value,
-                &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
-                ",",
-            )?;
+            rt::check::one_of_joined(operation, label, value, &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"], ",")?;
         }
         {
             let value = &self.ordering;
@@ -110,12 +93,7 @@ impl rt::Operation for FirewallingRuleCreateParams {
         }
         if let Some(value) = self.direction.as_ref() {
             let label = rt::check::Field::Name("direction");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                FirewallDirection::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), FirewallDirection::VALUES)?;
         }
         Ok(())
     }
@@ -328,12 +306,7 @@ impl rt::Operation for FirewallingRuleGroupCreateParams {
         }
         if let Some(value) = self.default_outbound_policy.as_ref() {
             let label = rt::check::Field::Name("default_outbound_policy");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                FirewallOutboundPolicy::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), FirewallOutboundPolicy::VALUES)?;
         }
         Ok(())
     }
@@ -760,24 +733,7 @@ impl rt::Operation for FirewallingRuleUpdateParams {
         }
         if let Some(value) = self.protocols.as_ref() {
             let label = rt::check::Field::Name("protocols");
-            rt::check::one_of_joined(
-                operation,
-                label,
-                value,
-                &[
-                    "tcp",
-                    "udp",
-                    "icmp",
-                    "tcp,udp",
-                    "gre",
-                    "esp",
-                    "ah",
-                    "ipip",
-                    "sctp",
-                    "any",
-                ],
-                ",",
-            )?;
+            rt::check::one_of_joined(operation, label, value, &["tcp", "udp", "icmp", "tcp,udp", "gre", "esp", "ah", "ipip", "sctp", "any"], ",")?;
         }
         if let Some(value) = self.ordering.as_ref() {
             let label = rt::check::Field::Name("ordering");

@@ -579,12 +579,7 @@ impl rt::Operation for LoadbalancerServiceAddParams {
         {
             let value = &self.protocol;
             let label = rt::check::Field::Name("protocol");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                LoadBalancerProtocol::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), LoadBalancerProtocol::VALUES)?;
         }
         {
             let value = &self.port;
@@ -934,12 +929,7 @@ impl rt::Operation for LoadbalancerServiceUpdateParams {
         }
         if let Some(value) = self.protocol.as_ref() {
             let label = rt::check::Field::Name("protocol");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                LoadBalancerProtocol::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), LoadBalancerProtocol::VALUES)?;
         }
         if let Some(value) = self.port.as_ref() {
             let label = rt::check::Field::Name("port");

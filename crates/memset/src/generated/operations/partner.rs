@@ -79,12 +79,7 @@ impl rt::Operation for PartnerAccountCreateParams {
         {
             let value = &self.user_title;
             let label = rt::check::Field::Name("user_title");
-            rt::check::one_of(
-                operation,
-                label,
-                value,
-                &["Mr", "Mrs", "Ms", "Miss", "Dr", "Rev"],
-            )?;
+            rt::check::one_of(operation, label, value, &["Mr", "Mrs", "Ms", "Miss", "Dr", "Rev"])?;
         }
         {
             let value = &self.user_forename;

@@ -354,12 +354,7 @@ impl rt::Operation for ServerReimageFromSnapshotParams {
         {
             let value = &self.image_type;
             let label = rt::check::Field::Name("image_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                SnapshotImageType::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), SnapshotImageType::VALUES)?;
         }
         Ok(())
     }
@@ -961,12 +956,7 @@ impl rt::Operation for ServerSnapshotParams {
         {
             let value = &self.image_type;
             let label = rt::check::Field::Name("image_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                SnapshotImageType::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), SnapshotImageType::VALUES)?;
         }
         Ok(())
     }
@@ -1370,28 +1360,20 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
         {
             let value = &self.service;
             let label = rt::check::Field::Name("service");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringService::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringService::VALUES)?;
         }
         {
             let value = &self.alert_type;
             let label = rt::check::Field::Name("alert_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringAlertType::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringAlertType::VALUES)?;
         }
         if Some(&self.service).is_some_and(|v| v.as_str() == "tcp") {
             rt::check::required_when(
                 operation,
                 "service is tcp",
-                &[(rt::check::Field::Name("port"), self.port.as_ref().is_some())],
+                &[
+                    (rt::check::Field::Name("port"), self.port.as_ref().is_some()),
+                ],
             )?;
         }
         if Some(&self.service).is_some_and(|v| v.as_str() == "http_string") {
@@ -1400,14 +1382,8 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
                 "service is http_string",
                 &[
                     (rt::check::Field::Name("port"), self.port.as_ref().is_some()),
-                    (
-                        rt::check::Field::Name("host_name"),
-                        self.host_name.as_ref().is_some(),
-                    ),
-                    (
-                        rt::check::Field::Name("http_check_string"),
-                        self.http_check_string.as_ref().is_some(),
-                    ),
+                    (rt::check::Field::Name("host_name"), self.host_name.as_ref().is_some()),
+                    (rt::check::Field::Name("http_check_string"), self.http_check_string.as_ref().is_some()),
                 ],
             )?;
         }
@@ -1416,10 +1392,7 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
                 operation,
                 "alert_type is email",
                 &[
-                    (
-                        rt::check::Field::Name("contact_address"),
-                        self.contact_address.as_ref().is_some(),
-                    ),
+                    (rt::check::Field::Name("contact_address"), self.contact_address.as_ref().is_some()),
                 ],
             )?;
         }
@@ -1428,10 +1401,7 @@ impl rt::Operation for ServerMonitoringRuleCreateParams {
                 operation,
                 "alert_type is sms",
                 &[
-                    (
-                        rt::check::Field::Name("contact_address"),
-                        self.contact_address.as_ref().is_some(),
-                    ),
+                    (rt::check::Field::Name("contact_address"), self.contact_address.as_ref().is_some()),
                 ],
             )?;
         }
@@ -1770,21 +1740,11 @@ impl rt::Operation for ServerMonitoringRuleUpdateParams {
         }
         if let Some(value) = self.service.as_ref() {
             let label = rt::check::Field::Name("service");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringService::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringService::VALUES)?;
         }
         if let Some(value) = self.alert_type.as_ref() {
             let label = rt::check::Field::Name("alert_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                MonitoringAlertType::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), MonitoringAlertType::VALUES)?;
         }
         Ok(())
     }
@@ -2052,12 +2012,7 @@ impl rt::Operation for ServerStatusListParams {
             let label = rt::check::Field::Name("statuses");
             for (index, item) in value.iter().enumerate() {
                 let item_label = rt::check::Field::Item(&label, index);
-                rt::check::one_of(
-                    operation,
-                    item_label,
-                    item.as_str(),
-                    MonitoringStatus::VALUES,
-                )?;
+                rt::check::one_of(operation, item_label, item.as_str(), MonitoringStatus::VALUES)?;
             }
         }
         Ok(())

@@ -17,10 +17,7 @@ pub struct NewFirewallPolicy {
 impl NewFirewallPolicy {
     ///Creates a `NewFirewallPolicy` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-        }
+        Self { name: name.into(), description: None }
     }
     /// A free-text description of the policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {

@@ -205,9 +205,7 @@ impl serde::Serialize for ImageFrequency {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageFrequency {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

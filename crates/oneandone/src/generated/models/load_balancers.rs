@@ -29,10 +29,7 @@ pub struct NewLoadBalancer {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub health_check_path: Option<String>,
     /// A regular expression the answer of an HTTP health check would have to match; kept by the API, but unused while HTTP checks are not available.
-    #[serde(
-        rename = "health_check_path_parser",
-        skip_serializing_if = "Option::is_none"
-    )]
+    #[serde(rename = "health_check_path_parser", skip_serializing_if = "Option::is_none")]
     pub health_check_parse: Option<String>,
     /// Whether a client keeps being sent to the same server.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -131,22 +128,14 @@ impl NewLoadBalancer {
         }
         if let Some(value) = &self.method {
             let label = rt::check::Field::Member(&at, "method");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                LoadBalancerMethod::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), LoadBalancerMethod::VALUES)?;
         }
         if self.persistence.as_ref().is_some_and(|v| *v) {
             rt::check::required_when(
                 operation,
                 "persistence is true",
                 &[
-                    (
-                        rt::check::Field::Member(&at, "persistence_time"),
-                        self.persistence_time.is_some(),
-                    ),
+                    (rt::check::Field::Member(&at, "persistence_time"), self.persistence_time.is_some()),
                 ],
             )?;
         }
@@ -170,17 +159,8 @@ pub struct NewLoadBalancerRule {
 }
 impl NewLoadBalancerRule {
     ///Creates a `NewLoadBalancerRule` from its required fields (`protocol`, `port_balancer`, `port_server`); the optional ones start unset.
-    pub fn new(
-        protocol: impl Into<String>,
-        port_balancer: i64,
-        port_server: i64,
-    ) -> Self {
-        Self {
-            protocol: protocol.into(),
-            port_balancer,
-            port_server,
-            source: None,
-        }
+    pub fn new(protocol: impl Into<String>, port_balancer: i64, port_server: i64) -> Self {
+        Self { protocol: protocol.into(), port_balancer, port_server, source: None }
     }
     /// The source IP the traffic must come from; `0.0.0.0` means any.
     pub fn source(mut self, value: impl Into<String>) -> Self {
@@ -309,9 +289,7 @@ impl serde::Serialize for LoadBalancerMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for LoadBalancerMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

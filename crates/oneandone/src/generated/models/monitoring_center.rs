@@ -340,9 +340,7 @@ impl serde::Serialize for Period {
     }
 }
 impl<'de> serde::Deserialize<'de> for Period {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -23,12 +23,7 @@ pub struct NewMonitoringPolicy {
 impl NewMonitoringPolicy {
     ///Creates a `NewMonitoringPolicy` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            email: None,
-            agent: None,
-        }
+        Self { name: name.into(), description: None, email: None, agent: None }
     }
     /// A free-text description of the policy.
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -63,11 +58,7 @@ pub struct MonitoringPolicyChanges {
 impl MonitoringPolicyChanges {
     ///Creates an empty `MonitoringPolicyChanges`; set what you need with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            description: None,
-            email: None,
-        }
+        Self { name: None, description: None, email: None }
     }
     /// The policy's new name.
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -109,13 +100,7 @@ impl NewThresholds {
         transfer: Threshold,
         internal_ping: Threshold,
     ) -> Self {
-        Self {
-            cpu,
-            ram,
-            disk,
-            transfer,
-            internal_ping,
-        }
+        Self { cpu, ram, disk, transfer, internal_ping }
     }
 }
 /// New thresholds for some of the checks of a monitoring policy; at least one must be given.
@@ -141,13 +126,7 @@ pub struct ThresholdChanges {
 impl ThresholdChanges {
     ///Creates an empty `ThresholdChanges`; set what you need with the setters.
     pub fn new() -> Self {
-        Self {
-            cpu: None,
-            ram: None,
-            disk: None,
-            transfer: None,
-            internal_ping: None,
-        }
+        Self { cpu: None, ram: None, disk: None, transfer: None, internal_ping: None }
     }
     /// The new thresholds of the CPU check, in percent.
     pub fn cpu(mut self, value: Threshold) -> Self {
@@ -189,10 +168,7 @@ impl ThresholdChanges {
                 (rt::check::Field::Member(&at, "ram"), self.ram.is_some()),
                 (rt::check::Field::Member(&at, "disk"), self.disk.is_some()),
                 (rt::check::Field::Member(&at, "transfer"), self.transfer.is_some()),
-                (
-                    rt::check::Field::Member(&at, "internal_ping"),
-                    self.internal_ping.is_some(),
-                ),
+                (rt::check::Field::Member(&at, "internal_ping"), self.internal_ping.is_some()),
             ],
         )?;
         let _ = (operation, at);
@@ -250,12 +226,7 @@ impl Threshold {
         critical_value: i64,
         critical_alert: bool,
     ) -> Self {
-        Self {
-            warning_value,
-            warning_alert,
-            critical_value,
-            critical_alert,
-        }
+        Self { warning_value, warning_alert, critical_value, critical_alert }
     }
 }
 /// A port for a monitoring policy to watch.
@@ -274,11 +245,7 @@ pub struct NewMonitoringPort {
 }
 impl NewMonitoringPort {
     ///Creates a `NewMonitoringPort` from its required fields (`protocol`, `port`, `alert_if`); the optional ones start unset.
-    pub fn new(
-        protocol: impl Into<String>,
-        port: i64,
-        alert_if: impl Into<PortAlertIf>,
-    ) -> Self {
+    pub fn new(protocol: impl Into<String>, port: i64, alert_if: impl Into<PortAlertIf>) -> Self {
         Self {
             protocol: protocol.into(),
             port,
@@ -323,11 +290,7 @@ pub struct NewMonitoringProcess {
 impl NewMonitoringProcess {
     ///Creates a `NewMonitoringProcess` from its required fields (`process`, `alert_if`); the optional ones start unset.
     pub fn new(process: impl Into<String>, alert_if: impl Into<ProcessAlertIf>) -> Self {
-        Self {
-            process: process.into(),
-            alert_if: alert_if.into(),
-            email_notification: None,
-        }
+        Self { process: process.into(), alert_if: alert_if.into(), email_notification: None }
     }
     /// Whether an alert is also sent by e-mail.
     pub fn email_notification(mut self, value: bool) -> Self {
@@ -365,10 +328,7 @@ pub struct MonitoringPortUpdate {
 impl MonitoringPortUpdate {
     ///Creates an empty `MonitoringPortUpdate`; set what you need with the setters.
     pub fn new() -> Self {
-        Self {
-            alert_if: None,
-            email_notification: None,
-        }
+        Self { alert_if: None, email_notification: None }
     }
     /// Which state of the port raises an alert.
     pub fn alert_if(mut self, value: impl Into<PortAlertIf>) -> Self {
@@ -410,10 +370,7 @@ pub struct MonitoringProcessUpdate {
 impl MonitoringProcessUpdate {
     ///Creates an empty `MonitoringProcessUpdate`; set what you need with the setters.
     pub fn new() -> Self {
-        Self {
-            alert_if: None,
-            email_notification: None,
-        }
+        Self { alert_if: None, email_notification: None }
     }
     /// Which state of the process raises an alert.
     pub fn alert_if(mut self, value: impl Into<ProcessAlertIf>) -> Self {
@@ -626,9 +583,7 @@ impl serde::Serialize for PortAlertIf {
     }
 }
 impl<'de> serde::Deserialize<'de> for PortAlertIf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -679,9 +634,7 @@ impl serde::Serialize for ProcessAlertIf {
     }
 }
 impl<'de> serde::Deserialize<'de> for ProcessAlertIf {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

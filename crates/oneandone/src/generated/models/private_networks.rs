@@ -23,12 +23,7 @@ pub struct NewPrivateNetwork {
 impl NewPrivateNetwork {
     ///Creates a `NewPrivateNetwork` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            network_address: None,
-            subnet_mask: None,
-        }
+        Self { name: name.into(), description: None, network_address: None, subnet_mask: None }
     }
     /// A free-text description of the private network.
     pub fn description(mut self, value: impl Into<String>) -> Self {

@@ -691,9 +691,7 @@ impl serde::Serialize for ResourceState {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -738,9 +736,7 @@ impl serde::Serialize for IpType {
     }
 }
 impl<'de> serde::Deserialize<'de> for IpType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -797,9 +793,7 @@ impl serde::Serialize for ServerAction {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerAction {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -850,9 +844,7 @@ impl serde::Serialize for ServerActionMethod {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerActionMethod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

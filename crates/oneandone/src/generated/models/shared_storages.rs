@@ -21,11 +21,7 @@ pub struct NewSharedStorage {
 impl NewSharedStorage {
     ///Creates a `NewSharedStorage` from its required fields (`name`, `size`); the optional ones start unset.
     pub fn new(name: impl Into<String>, size: i64) -> Self {
-        Self {
-            name: name.into(),
-            description: None,
-            size,
-        }
+        Self { name: name.into(), description: None, size }
     }
     /// A free-text description of the shared storage.
     pub fn description(mut self, value: impl Into<String>) -> Self {
@@ -62,10 +58,7 @@ pub struct SharedStorageAccess {
 impl SharedStorageAccess {
     ///Creates a `SharedStorageAccess` from its required fields (`server_id`, `rights`); the optional ones start unset.
     pub fn new(server_id: impl Into<String>, rights: impl Into<StorageRights>) -> Self {
-        Self {
-            server_id: server_id.into(),
-            rights: rights.into(),
-        }
+        Self { server_id: server_id.into(), rights: rights.into() }
     }
 }
 impl SharedStorageAccess {
@@ -214,9 +207,7 @@ impl serde::Serialize for StorageRights {
     }
 }
 impl<'de> serde::Deserialize<'de> for StorageRights {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -117,9 +117,7 @@ impl serde::Serialize for UserState {
     }
 }
 impl<'de> serde::Deserialize<'de> for UserState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -625,12 +625,7 @@ impl rt::Operation for ModifyLoadBalancerParams {
         }
         if let Some(value) = self.method.as_ref() {
             let label = rt::check::Field::Name("method");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                LoadBalancerMethod::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), LoadBalancerMethod::VALUES)?;
         }
         Ok(())
     }

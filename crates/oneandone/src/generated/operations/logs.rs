@@ -61,14 +61,8 @@ impl rt::Operation for ListLogsParams {
                 operation,
                 "period is CUSTOM",
                 &[
-                    (
-                        rt::check::Field::Name("start_date"),
-                        self.start_date.as_ref().is_some(),
-                    ),
-                    (
-                        rt::check::Field::Name("end_date"),
-                        self.end_date.as_ref().is_some(),
-                    ),
+                    (rt::check::Field::Name("start_date"), self.start_date.as_ref().is_some()),
+                    (rt::check::Field::Name("end_date"), self.end_date.as_ref().is_some()),
                 ],
             )?;
         }

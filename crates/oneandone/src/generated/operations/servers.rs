@@ -854,12 +854,7 @@ impl rt::Operation for CreateServerParams {
             let value = &self.hdds;
             let label = rt::check::Field::Name("hdds");
             rt::check::min_items(operation, label, value.len(), 1usize)?;
-            rt::check::exactly_one(
-                operation,
-                label,
-                value.iter().map(|item| rt::check::is_true(&item.is_main)),
-                "is_main",
-            )?;
+            rt::check::exactly_one(operation, label, value.iter().map(|item| rt::check::is_true(&item.is_main)), "is_main")?;
             for (index, item) in value.iter().enumerate() {
                 let item_label = rt::check::Field::Item(&label, index);
                 item.check(operation, item_label)?;
@@ -1590,12 +1585,7 @@ impl rt::Operation for ModifyServerStatusParams {
         {
             let value = &self.method;
             let label = rt::check::Field::Name("method");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                ServerActionMethod::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), ServerActionMethod::VALUES)?;
         }
         Ok(())
     }

@@ -524,7 +524,9 @@ pub struct ChangePasswordParams {
 }
 impl std::fmt::Debug for ChangePasswordParams {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ChangePasswordParams").field("password", &"<redacted>").finish()
+        f.debug_struct("ChangePasswordParams")
+            .field("password", &"<redacted>")
+            .finish()
     }
 }
 impl ChangePasswordParams {

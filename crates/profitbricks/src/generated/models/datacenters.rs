@@ -170,34 +170,22 @@ impl NewDatacenter {
         self
     }
     /// Servers to create in the new data center.
-    pub fn servers(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewServer>>,
-    ) -> Self {
+    pub fn servers(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewServer>>) -> Self {
         self.servers = Some(value.into().into_vec());
         self
     }
     /// Storage volumes to create in the new data center.
-    pub fn volumes(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>,
-    ) -> Self {
+    pub fn volumes(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>) -> Self {
         self.volumes = Some(value.into().into_vec());
         self
     }
     /// LANs to create in the new data center.
-    pub fn lans(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewLan>>,
-    ) -> Self {
+    pub fn lans(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewLan>>) -> Self {
         self.lans = Some(value.into().into_vec());
         self
     }
     /// Load balancers to create in the new data center.
-    pub fn loadbalancers(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancer>>,
-    ) -> Self {
+    pub fn loadbalancers(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewLoadBalancer>>) -> Self {
         self.loadbalancers = Some(value.into().into_vec());
         self
     }

@@ -93,11 +93,7 @@ impl serde::Serialize for NewIpBlock {
 impl NewIpBlock {
     ///Creates a `NewIpBlock` from its required fields (`location`, `size`); the optional ones start unset.
     pub fn new(location: impl Into<String>, size: i64) -> Self {
-        Self {
-            location: location.into(),
-            size,
-            name: None,
-        }
+        Self { location: location.into(), size, name: None }
     }
     /// A descriptive name for the IP block.
     pub fn name(mut self, value: impl Into<String>) -> Self {

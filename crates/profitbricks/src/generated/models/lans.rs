@@ -45,11 +45,7 @@ impl serde::Serialize for NewLan {
 impl NewLan {
     ///Creates an empty `NewLan`; set what you need with the setters.
     pub fn new() -> Self {
-        Self {
-            name: None,
-            public: None,
-            nics: None,
-        }
+        Self { name: None, public: None, nics: None }
     }
     /// The name of the LAN.
     pub fn name(mut self, value: impl Into<String>) -> Self {
@@ -62,10 +58,7 @@ impl NewLan {
         self
     }
     /// Existing network interfaces to connect to the LAN.
-    pub fn nics(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
-    ) -> Self {
+    pub fn nics(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>) -> Self {
         self.nics = Some(value.into().into_vec());
         self
     }

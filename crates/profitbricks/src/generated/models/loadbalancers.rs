@@ -53,12 +53,7 @@ impl serde::Serialize for NewLoadBalancer {
 impl NewLoadBalancer {
     ///Creates a `NewLoadBalancer` from its required fields (`name`); the optional ones start unset.
     pub fn new(name: impl Into<String>) -> Self {
-        Self {
-            name: name.into(),
-            ip: None,
-            dhcp: None,
-            balancednics: None,
-        }
+        Self { name: name.into(), ip: None, dhcp: None, balancednics: None }
     }
     /// The IPv4 address of the load balancer, which every balanced interface takes over.
     pub fn ip(mut self, value: impl Into<String>) -> Self {
@@ -71,10 +66,7 @@ impl NewLoadBalancer {
         self
     }
     /// Existing network interfaces to balance; they take over the load balancer's address.
-    pub fn balancednics(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
-    ) -> Self {
+    pub fn balancednics(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>) -> Self {
         self.balancednics = Some(value.into().into_vec());
         self
     }

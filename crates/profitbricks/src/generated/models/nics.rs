@@ -96,10 +96,7 @@ impl NewNic {
         self
     }
     /// The IP addresses to assign to the interface.
-    pub fn ips(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn ips(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.ips = Some(value.into().into_vec());
         self
     }
@@ -119,10 +116,7 @@ impl NewNic {
         self
     }
     /// Firewall rules to create on the interface.
-    pub fn firewall_rules(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>,
-    ) -> Self {
+    pub fn firewall_rules(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewFirewallRule>>) -> Self {
         self.firewall_rules = Some(value.into().into_vec());
         self
     }

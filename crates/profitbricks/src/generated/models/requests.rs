@@ -181,9 +181,7 @@ impl serde::Serialize for RequestState {
     }
 }
 impl<'de> serde::Deserialize<'de> for RequestState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

@@ -700,9 +700,7 @@ impl serde::Serialize for ResourceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ResourceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -759,9 +757,7 @@ impl serde::Serialize for State {
     }
 }
 impl<'de> serde::Deserialize<'de> for State {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -818,9 +814,7 @@ impl serde::Serialize for ServerAvailabilityZone {
     }
 }
 impl<'de> serde::Deserialize<'de> for ServerAvailabilityZone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -883,9 +877,7 @@ impl serde::Serialize for VolumeAvailabilityZone {
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeAvailabilityZone {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -936,9 +928,7 @@ impl serde::Serialize for CpuFamily {
     }
 }
 impl<'de> serde::Deserialize<'de> for CpuFamily {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -989,9 +979,7 @@ impl serde::Serialize for VmState {
     }
 }
 impl<'de> serde::Deserialize<'de> for VmState {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -1042,9 +1030,7 @@ impl serde::Serialize for VolumeType {
     }
 }
 impl<'de> serde::Deserialize<'de> for VolumeType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -1095,9 +1081,7 @@ impl serde::Serialize for Bus {
     }
 }
 impl<'de> serde::Deserialize<'de> for Bus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -1126,12 +1110,7 @@ pub enum LicenceType {
 }
 impl LicenceType {
     /// Every documented value, as sent on the wire.
-    pub const VALUES: &'static [&'static str] = &[
-        "LINUX",
-        "WINDOWS",
-        "UNKNOWN",
-        "OTHER",
-    ];
+    pub const VALUES: &'static [&'static str] = &["LINUX", "WINDOWS", "UNKNOWN", "OTHER"];
     /// The value as sent on the wire.
     pub fn as_str(&self) -> &str {
         match self {
@@ -1165,9 +1144,7 @@ impl serde::Serialize for LicenceType {
     }
 }
 impl<'de> serde::Deserialize<'de> for LicenceType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -1218,9 +1195,7 @@ impl serde::Serialize for ImageType {
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }
@@ -1283,9 +1258,7 @@ impl serde::Serialize for Protocol {
     }
 }
 impl<'de> serde::Deserialize<'de> for Protocol {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         rt::encode::deserialize_str_enum(deserializer)
     }
 }

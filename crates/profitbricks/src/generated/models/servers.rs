@@ -135,10 +135,7 @@ impl NewServer {
         }
     }
     /// The availability zone to place the server in.
-    pub fn availability_zone(
-        mut self,
-        value: impl Into<ServerAvailabilityZone>,
-    ) -> Self {
+    pub fn availability_zone(mut self, value: impl Into<ServerAvailabilityZone>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
@@ -165,26 +162,17 @@ impl NewServer {
         self
     }
     /// Volumes to create and attach to the server.
-    pub fn create_volumes(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>,
-    ) -> Self {
+    pub fn create_volumes(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewVolume>>) -> Self {
         self.create_volumes = Some(value.into().into_vec());
         self
     }
     /// Existing volumes of the data center to attach to the server, by id.
-    pub fn attach_volumes(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>,
-    ) -> Self {
+    pub fn attach_volumes(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<ResourceRef>>) -> Self {
         self.attach_volumes = Some(value.into().into_vec());
         self
     }
     /// Network interfaces to create on the server.
-    pub fn nics(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<NewNic>>,
-    ) -> Self {
+    pub fn nics(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<NewNic>>) -> Self {
         self.nics = Some(value.into().into_vec());
         self
     }
@@ -209,21 +197,11 @@ impl NewServer {
         }
         if let Some(value) = &self.availability_zone {
             let label = rt::check::Field::Member(&at, "availability_zone");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                ServerAvailabilityZone::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), ServerAvailabilityZone::VALUES)?;
         }
         if let Some(value) = &self.licence_type {
             let label = rt::check::Field::Member(&at, "licence_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                &["WINDOWS", "LINUX", "UNKNOWN"],
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), &["WINDOWS", "LINUX", "UNKNOWN"])?;
         }
         if let Some(value) = &self.cpu_family {
             let label = rt::check::Field::Member(&at, "cpu_family");
@@ -246,10 +224,7 @@ impl NewServer {
         rt::check::at_most_one_of(
             operation,
             &[
-                (
-                    rt::check::Field::Member(&at, "boot_volume_id"),
-                    self.boot_volume_id.is_some(),
-                ),
+                (rt::check::Field::Member(&at, "boot_volume_id"), self.boot_volume_id.is_some()),
                 (rt::check::Field::Member(&at, "boot_cdrom"), self.boot_cdrom.is_some()),
             ],
         )?;

@@ -159,18 +159,12 @@ impl NewVolume {
         self
     }
     /// Public SSH keys that may log into the volume's system; only official ProfitBricks images support them.
-    pub fn ssh_keys(
-        mut self,
-        value: impl Into<cloud_sdks_runtime::OneOrMany<String>>,
-    ) -> Self {
+    pub fn ssh_keys(mut self, value: impl Into<cloud_sdks_runtime::OneOrMany<String>>) -> Self {
         self.ssh_keys = Some(value.into().into_vec());
         self
     }
     /// The storage availability zone of the volume; it only matters for HDD volumes, so leave it unset or AUTO for SSD.
-    pub fn availability_zone(
-        mut self,
-        value: impl Into<VolumeAvailabilityZone>,
-    ) -> Self {
+    pub fn availability_zone(mut self, value: impl Into<VolumeAvailabilityZone>) -> Self {
         self.availability_zone = Some(value.into());
         self
     }
@@ -199,30 +193,17 @@ impl NewVolume {
             let label = rt::check::Field::Member(&at, "image_password");
             rt::check::min_length(operation, label, value, 8usize)?;
             rt::check::max_length(operation, label, value, 50usize)?;
-            rt::check::allowed_chars(
-                operation,
-                label,
-                value,
-                "abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789",
-            )?;
+            rt::check::allowed_chars(operation, label, value, "abcdefghjkmnpqrstuvxABCDEFGHJKLMNPQRSTUVX23456789")?;
         }
         if let Some(value) = &self.availability_zone {
             let label = rt::check::Field::Member(&at, "availability_zone");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                VolumeAvailabilityZone::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), VolumeAvailabilityZone::VALUES)?;
         }
         rt::check::at_least_one_of(
             operation,
             &[
                 (rt::check::Field::Member(&at, "image"), self.image.is_some()),
-                (
-                    rt::check::Field::Member(&at, "licence_type"),
-                    self.licence_type.is_some(),
-                ),
+                (rt::check::Field::Member(&at, "licence_type"), self.licence_type.is_some()),
             ],
         )?;
         let _ = (operation, at);

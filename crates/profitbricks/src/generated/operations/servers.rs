@@ -288,33 +288,17 @@ impl rt::Operation for UpdateServerParams {
         }
         if let Some(value) = self.availability_zone.as_ref() {
             let label = rt::check::Field::Name("availability_zone");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                ServerAvailabilityZone::VALUES,
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), ServerAvailabilityZone::VALUES)?;
         }
         if let Some(value) = self.licence_type.as_ref() {
             let label = rt::check::Field::Name("licence_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                &["WINDOWS", "LINUX", "UNKNOWN"],
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), &["WINDOWS", "LINUX", "UNKNOWN"])?;
         }
         rt::check::at_most_one_of(
             operation,
             &[
-                (
-                    rt::check::Field::Name("boot_volume"),
-                    self.boot_volume.as_ref().is_some(),
-                ),
-                (
-                    rt::check::Field::Name("boot_cdrom"),
-                    self.boot_cdrom.as_ref().is_some(),
-                ),
+                (rt::check::Field::Name("boot_volume"), self.boot_volume.as_ref().is_some()),
+                (rt::check::Field::Name("boot_cdrom"), self.boot_cdrom.as_ref().is_some()),
             ],
         )?;
         Ok(())

@@ -177,12 +177,7 @@ impl rt::Operation for UpdateSnapshotParams {
         let operation = "update_snapshot";
         if let Some(value) = self.licence_type.as_ref() {
             let label = rt::check::Field::Name("licence_type");
-            rt::check::one_of(
-                operation,
-                label,
-                value.as_str(),
-                &["WINDOWS", "LINUX", "UNKNOWN"],
-            )?;
+            rt::check::one_of(operation, label, value.as_str(), &["WINDOWS", "LINUX", "UNKNOWN"])?;
         }
         Ok(())
     }

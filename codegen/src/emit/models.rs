@@ -280,18 +280,9 @@ fn nested_serialize(m: &Model) -> TokenStream {
 /// `new(<required fields>)` and a setter per optional field.
 fn constructors(m: &Model) -> String {
     let required: Vec<&Field> = m.fields.iter().filter(|f| f.required).collect();
-    let args: Vec<String> = required
-        .iter()
-        .map(|f| format!("{}: {}", rust::ident_text(&f.rust), rust::arg_ty_text(&f.ty)))
-        .collect();
-    let inits: Vec<String> = m
-        .fields
-        .iter()
-        .map(|f| match f.required {
-            true => rust::init_from_arg_text(&f.rust, &f.ty),
-            false => format!("{}: None", rust::ident_text(&f.rust)),
-        })
-        .collect();
+    let args: Vec<String> = required.iter().map(|f| rust::arg_text(&f.rust, &f.ty)).collect();
+    let inits: Vec<String> =
+        m.fields.iter().map(|f| rust::init_text(&f.rust, &f.ty, f.required)).collect();
     let new_doc = if required.is_empty() {
         format!("Creates an empty `{}`; set what you need with the setters.", m.name)
     } else {

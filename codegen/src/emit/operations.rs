@@ -171,11 +171,7 @@ fn allow_many(out: &mut Lines, op: &Operation) {
 
 /// `name: Type` of each required argument, as a starter or constructor takes them.
 fn required_args(op: &Operation) -> Vec<String> {
-    op.params
-        .iter()
-        .filter(|p| p.required)
-        .map(|p| format!("{}: {}", rust::ident_text(&p.name), rust::arg_ty_text(&p.ty)))
-        .collect()
+    op.params.iter().filter(|p| p.required).map(|p| rust::arg_text(&p.name, &p.ty)).collect()
 }
 
 /// How `<Name>Params` is read from callers' JSON, where a misspelt argument must not be lost
@@ -244,14 +240,8 @@ fn params_model(file: &mut Emitted, op: &Operation) {
         file.text(&rust::redacted_debug(&name, &members));
         out = Lines::default();
     }
-    let inits: Vec<String> = op
-        .params
-        .iter()
-        .map(|p| match p.required {
-            true => rust::init_from_arg_text(&p.name, &p.ty),
-            false => format!("{}: None", rust::ident_text(&p.name)),
-        })
-        .collect();
+    let inits: Vec<String> =
+        op.params.iter().map(|p| rust::init_text(&p.name, &p.ty, p.required)).collect();
     out.open(&format!("impl {name} {{"));
     out.line("/// The arguments with every required one given and the optional ones unset.");
     allow_many(&mut out, op);

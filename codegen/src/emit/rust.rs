@@ -107,13 +107,19 @@ pub fn arg_ty_text(t: &Ty) -> String {
     }
 }
 
-/// A struct field initialised from the argument of the same name (converting strings), as
-/// source text.
-pub fn init_from_arg_text(name: &str, t: &Ty) -> String {
+/// `name: Type`, an argument that a constructor or starter takes for a required member.
+pub fn arg_text(name: &str, t: &Ty) -> String {
+    format!("{}: {}", ident_text(name), arg_ty_text(t))
+}
+
+/// A struct member's initialiser in a constructor, as source text: a required one from the
+/// argument of the same name (converting strings), an optional one unset.
+pub fn init_text(name: &str, t: &Ty, required: bool) -> String {
     let n = ident_text(name);
-    match t {
-        Ty::String | Ty::Enum(_) | Ty::List(_) => format!("{n}: {}", arg_into_text(t, &n)),
-        _ => n,
+    match (required, t) {
+        (false, _) => format!("{n}: None"),
+        (true, Ty::String | Ty::Enum(_) | Ty::List(_)) => format!("{n}: {}", arg_into_text(t, &n)),
+        (true, _) => n,
     }
 }
 

@@ -272,6 +272,9 @@ fn limits(out: &mut Lines, c: &Constraints) {
     if let Some(n) = c.max_items {
         out.field("max_items", &some(n.to_string()));
     }
+    if let Some(member) = &c.exactly_one {
+        out.field("exactly_one", &some(string(member)));
+    }
     out.line("..Limits::NONE");
     out.close("},");
 }

@@ -364,6 +364,9 @@ pub struct Limits {
     pub min_items: Option<usize>,
     /// The most items of a list.
     pub max_items: Option<usize>,
+    /// A list of objects: the boolean member that exactly one item must have true (as one
+    /// server disk must be the main one).
+    pub exactly_one: Option<&'static str>,
 }
 
 impl Limits {
@@ -386,6 +389,7 @@ impl Limits {
         int_values: &[],
         min_items: None,
         max_items: None,
+        exactly_one: None,
     };
 }
 

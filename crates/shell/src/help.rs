@@ -79,6 +79,9 @@ pub fn limits(limits: &Limits) -> Vec<String> {
         (None, Some(max)) => out.push(format!("at most {max} items")),
         (None, None) => {}
     }
+    if let Some(member) = limits.exactly_one {
+        out.push(format!("exactly one item with {member} true"));
+    }
     out
 }
 

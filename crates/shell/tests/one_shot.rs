@@ -352,6 +352,9 @@ async fn help_and_version_work_offline_without_credentials() {
     let (code, out, _) = outputs(&run(PB, &["--help", "list_datacenters"]).await);
     assert_eq!(code, 0);
     assert!(out.contains("depth (integer, optional)") && out.contains("default: 1"), "{out}");
+    let (code, out, _) = outputs(&run(ONE, &["help", "create_server"]).await);
+    assert_eq!(code, 0);
+    assert!(out.contains("limits: at least 1 items; exactly one item with is_main true"), "{out}");
     let (code, _, err) = outputs(&run(ONE, &["help", "list_server"]).await);
     assert_eq!(code, 2);
     assert!(err.contains("did you mean list_servers"), "{err}");

@@ -204,6 +204,15 @@ fn check_value(
                     format!("Attribute must have at most {} items", limits.max_items.unwrap_or(0)),
                 ));
             }
+            if let Some(member) = limits.exactly_one {
+                let flagged = items.iter().filter(|item| item[member] == Value::Bool(true));
+                if flagged.count() != 1 {
+                    problems.push(wrong(
+                        at,
+                        format!("Attribute must have exactly one item with {member} true"),
+                    ));
+                }
+            }
             for (i, v) in items.iter().enumerate() {
                 check_value(catalog, item, &Limits::NONE, v, &format!("{at}[{i}]"), problems);
             }

@@ -322,7 +322,10 @@ async fn invalid_requests_are_refused_with_400_naming_the_member_before_any_chan
         .expect("answers");
     assert_eq!(response.status().as_u16(), 400);
     let body = response.text().await.expect("a body");
-    assert!(body.contains("main"), "the refusal names the main-disk rule: {body}");
+    assert!(
+        body.contains("exactly one item with is_main true"),
+        "the refusal names the main-disk rule: {body}"
+    );
     assert!(oa.list_servers().await.expect("listed").is_empty(), "nothing was created");
 }
 

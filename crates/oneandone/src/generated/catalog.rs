@@ -3543,6 +3543,7 @@ pub(crate) static CREATE_SERVER: OperationInfo = OperationInfo {
             doc: "The disks of the new server, at least one; mark exactly one of them as the main disk.",
             limits: Limits {
                 min_items: Some(1),
+                exactly_one: Some("is_main"),
                 ..Limits::NONE
             },
             ..ParamInfo::BASE

@@ -119,14 +119,8 @@ pub(super) fn create_server(state: &mut State, body: &Value) -> Result<String, R
             (member("vcore"), member("cores_per_processor"), member("ram"), Value::from(0))
         }
     };
+    // the catalog's rules (exactly one main disk among them) were checked when it was routed
     let disks = hdds(hardware.get("hdds"));
-    let mains = disks.iter().filter(|d| d["is_main"] == Value::Bool(true)).count();
-    if mains != 1 {
-        return Err(field_error(
-            "hardware.hdds",
-            format!("[hardware.hdds] Exactly one disk must be the main disk ({mains} are)"),
-        ));
-    }
     let image = match text(body, "appliance_id") {
         Some(id) => match image_of(state, id) {
             Some(image) => image,

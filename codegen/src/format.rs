@@ -13,7 +13,7 @@ pub fn render(tokens: TokenStream) -> String {
     if tokens.is_empty() {
         return String::new();
     }
-    // The emitters build every file from quote!, so it always parses; a failure here is a
+    // The emitters build every token part with quote!, so it always parses; a failure here is a
     // generator bug, and the message names it rather than producing broken output.
     let file: syn::File = match syn::parse2(tokens) {
         Ok(file) => file,

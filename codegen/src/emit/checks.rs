@@ -3,7 +3,7 @@
 //! (the operation's name, `&str`) and the value being checked.
 
 use super::rust::ident_text;
-use super::text::string;
+use super::text::{slice, string, strings};
 use crate::ir::{Bound, Constraints, Literal, Provider, Requirement, Ty};
 
 /// Statements as source lines, indented relative to the block that will hold them.
@@ -91,10 +91,6 @@ fn value_checks_scalar(
     let mut check = |check: &str, value: &str, rule: &str| {
         out.push(format!("rt::check::{check}(operation, {label}, {value}, {rule})?;"));
     };
-    let strings = |values: &[String]| -> String {
-        let values: Vec<String> = values.iter().map(|v| string(v)).collect();
-        format!("&[{}]", values.join(", "))
-    };
     let deref = format!("*{value}");
     match ty {
         Ty::Integer => {
@@ -108,8 +104,8 @@ fn value_checks_scalar(
                 check("multiple_of", &deref, &format!("{factor}i64"));
             }
             if !c.int_values.is_empty() {
-                let values: Vec<String> = c.int_values.iter().map(|v| format!("{v}i64")).collect();
-                check("one_of_i64", &deref, &format!("&[{}]", values.join(", ")));
+                let values = slice(c.int_values.iter().map(|v| format!("{v}i64")));
+                check("one_of_i64", &deref, &values);
             }
         }
         Ty::Number => {

@@ -68,7 +68,7 @@ pub fn list(structs: &[Struct<'_>]) -> String {
             let decoder = member.decoder.map(|path| format!(" with {path}")).unwrap_or_default();
             out.line(&format!(
                 "{kind} {} {} [{}]{decoder},",
-                rust::ident(member.rust),
+                rust::ident_text(member.rust),
                 string(member.wire),
                 names.join(", ")
             ));

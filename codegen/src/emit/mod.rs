@@ -92,11 +92,7 @@ impl File {
     pub fn emit(&self, p: &Provider) -> String {
         let emitted = match self {
             File::Client => client::file(p).into(),
-            File::Catalog => {
-                let mut file = Emitted::default();
-                file.text(&catalog::file(p));
-                file
-            }
+            File::Catalog => return catalog::file(p),
             File::Dynamic => dynamic::file(p).into(),
             File::ModelsModule => models::module(p).into(),
             File::OperationsModule => operations::module(p).into(),

@@ -419,11 +419,15 @@ fn enumeration(e: &Enum) -> String {
     out.close("}");
     out.close("}");
     out.close("}");
-    let mut arms = Lines::default();
-    for v in &e.values {
-        let variant = rust::ident_text(&v.rust);
-        arms.line(&format!("            {} => Self::{variant},", text::string(&v.value)));
-    }
-    let impls = ENUM_IMPLS.replace("NAME", &name).replace("VALUES_TO_VARIANTS", &arms.finish());
+    // at the depth of the `match` arms in ENUM_IMPLS
+    let arms: String = e
+        .values
+        .iter()
+        .map(|v| {
+            let (value, variant) = (text::string(&v.value), rust::ident_text(&v.rust));
+            format!("            {value} => Self::{variant},\n")
+        })
+        .collect();
+    let impls = ENUM_IMPLS.replace("NAME", &name).replace("VALUES_TO_VARIANTS", &arms);
     out.finish() + &impls
 }

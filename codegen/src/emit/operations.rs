@@ -230,18 +230,18 @@ fn params_model(file: &mut Emitted, op: &Operation) {
         }
         out.close("}");
     }
+    file.text(&out.finish());
     if secret {
         let members: Vec<(String, bool, bool)> = op
             .params
             .iter()
             .map(|param| (param.name.clone(), param.required, param.secret))
             .collect();
-        file.text(&out.finish());
         file.text(&rust::redacted_debug(&name, &members));
-        out = Lines::default();
     }
     let inits: Vec<String> =
         op.params.iter().map(|p| rust::init_text(&p.name, &p.ty, p.required)).collect();
+    let mut out = Lines::default();
     out.open(&format!("impl {name} {{"));
     out.line("/// The arguments with every required one given and the optional ones unset.");
     allow_many(&mut out, op);
